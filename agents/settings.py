@@ -1,0 +1,74 @@
+"""The one typed settings object: environment (AWSSTUDY_*), then .streamlit/secrets.toml, then defaults.
+
+Nothing else in the product reads os.environ for configuration; the CLI and the app build a
+Settings and pass what each layer needs (paths, names) down as plain arguments.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+Provider = Literal["auto", "bedrock", "local", "extractive"]
+SECRETS_FILE = Path(".streamlit/secrets.toml")
+
+
+def default_data_dir() -> Path:
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".local" / "share"
+    return base / "awsstudy"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="AWSSTUDY_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    provider: Provider = "auto"
+    bedrock_model_id: str = "us.amazon.nova-lite-v1:0"
+    aws_region: str = Field(
+        default="us-east-1",
+        validation_alias=AliasChoices("AWSSTUDY_AWS_REGION", "AWS_REGION", "AWS_DEFAULT_REGION"),
+    )
+    # use-m3 | e5-small | bedrock:<model id> | sentence-transformers:<model name>
+    embedding: str = "use-m3"
+    collection: str = "awsstudy"
+    chroma_host: str | None = Field(
+        default=None, validation_alias=AliasChoices("AWSSTUDY_CHROMA_HOST", "CHROMA_HOST")
+    )
+    chroma_port: int = Field(
+        default=8000, validation_alias=AliasChoices("AWSSTUDY_CHROMA_PORT", "CHROMA_PORT")
+    )
+    answer_language: Literal["auto", "ja", "en"] = "auto"
+    retrieval_k: int = Field(default=5, ge=1, le=50)
+    max_query_chars: int = 2000
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if SECRETS_FILE.is_file():
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=SECRETS_FILE))
+        return tuple(sources)
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.data_dir / "manifest.sqlite3"

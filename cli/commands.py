@@ -1,0 +1,213 @@
+"""The CLI's commands: parse nothing, print everything; the work happens in agents/, tools/, knowledge/."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from agents.settings import Settings
+from cli.output import CliError, emit_json, shorten
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    try:
+        settings = Settings()
+    except Exception as exc:  # pydantic ValidationError: a bad AWSSTUDY_* value
+        raise CliError("settings", f"invalid settings: {' '.join(str(exc).split())[:300]}") from exc
+    if args.data_dir is not None:
+        settings = settings.model_copy(update={"data_dir": args.data_dir})
+    return settings
+
+
+@contextmanager
+def _runtime(args: argparse.Namespace) -> Iterator[Any]:
+    from agents.context import open_runtime
+    from knowledge.embeddings import EmbeddingUnavailable
+    from knowledge.index import IndexError_
+
+    try:
+        runtime = open_runtime(_settings(args))
+    except IndexError_ as exc:
+        raise CliError("index", str(exc)) from exc
+    except EmbeddingUnavailable as exc:
+        raise CliError("embedding", str(exc)) from exc
+    try:
+        yield runtime
+    finally:
+        runtime.close()
+
+
+def ingest(args: argparse.Namespace) -> int:
+    from knowledge.index import reset_index
+    from knowledge.ingest import default_targets
+    from knowledge.ingest import ingest as run_ingest
+
+    targets = list(args.targets)
+    if args.url_list is not None:
+        try:
+            lines = args.url_list.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise CliError("bad_input", f"{args.url_list}: cannot read ({exc.strerror or exc})") from exc
+        targets += [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    if args.default or not targets:
+        targets = default_targets() + targets
+    if args.rebuild:
+        reset_index(_settings(args).data_dir)
+    with _runtime(args) as runtime:
+        bar = _progress_bar(args.json)
+        report = run_ingest(
+            runtime.index,
+            targets,
+            kind=args.kind,
+            on_source=(lambda doc, n: bar.set_description(shorten(doc.title, 40))) if bar else None,
+            on_passages=bar.update if bar else None,
+        )
+        if bar:
+            bar.close()
+        total = runtime.index.count()
+    payload = {**report.as_json(), "passages_in_index": total}
+    if args.json:
+        emit_json(payload)
+    else:
+        for line in report.errors:
+            print(f"  ✗ {line}", file=sys.stderr)
+        rate = report.chunks_added / report.seconds if report.seconds else 0.0
+        print(
+            f"{report.sources} sources ({report.unchanged} unchanged): {report.chunks_added} passages added, "
+            f"{report.chunks_skipped} already indexed, {report.chunks_removed} removed "
+            f"in {report.seconds:.1f} s ({rate:.0f} passages/s); {total} passages in the index"
+        )
+        if report.skipped_files:
+            print(f"{len(report.skipped_files)} files of other types skipped")
+        if report.errors:
+            print(f"{len(report.errors)} sources could not be read (listed above)")
+    return 0 if report.sources or not report.errors else 1
+
+
+def _progress_bar(as_json: bool) -> Any:
+    if as_json or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(unit=" passages", file=sys.stderr, dynamic_ncols=True)
+
+
+def sources(args: argparse.Namespace) -> int:
+    with _runtime(args) as runtime:
+        if args.remove:
+            if runtime.index.manifest.source(args.remove) is None:
+                raise CliError("not_found", f"no source {args.remove!r}; `awsstudy sources` lists them")
+            removed = runtime.index.remove_source(args.remove)
+            runtime.index.refresh_keyword_index()
+            if args.json:
+                emit_json({"removed": args.remove, "chunks": removed})
+            else:
+                print(f"removed {args.remove} ({removed} passages)")
+            return 0
+        records = runtime.index.sources()
+    if args.json:
+        emit_json(
+            {
+                "sources": [
+                    {
+                        "id": r.source_id,
+                        "kind": r.kind,
+                        "title": r.title,
+                        "location": r.location,
+                        "url": r.url,
+                        "chunks": r.chunks,
+                        "ingested_at": r.ingested_at,
+                    }
+                    for r in records
+                ]
+            }
+        )
+        return 0
+    if not records:
+        print("the index is empty; run `awsstudy ingest` to build the default index")
+        return 0
+    for r in records:
+        print(f"{r.kind:9} {r.chunks:6}  {shorten(r.title, 60):60}  {r.source_id}")
+    print(f"{len(records)} sources, {sum(r.chunks for r in records)} passages")
+    return 0
+
+
+def search(args: argparse.Namespace) -> int:
+    from tools.retrieval import QueryError, check_query
+    from tools.translate import english_search_query
+
+    settings = _settings(args)
+    try:
+        question = check_query(args.question, settings.max_query_chars)
+    except QueryError as exc:
+        raise CliError("bad_query", str(exc)) from exc
+    k = args.k or settings.retrieval_k
+    if not 1 <= k <= 50:
+        raise CliError("bad_query", "-k must be between 1 and 50")
+    query_en = args.query_en or (None if args.no_translate else english_search_query(question))
+    with _runtime(args) as runtime:
+        if runtime.index.count() == 0:
+            raise CliError("empty_index", "the index is empty; run `awsstudy ingest` first")
+        response = runtime.retriever.search(
+            question, k=k, query_en=query_en, kinds=args.kind, services=args.service, mode=args.mode
+        )
+    if args.json:
+        emit_json(response.as_json())
+        return 0
+    if response.query_en:
+        print(f"(searched also as: {response.query_en})")
+    for n, result in enumerate(response.results, start=1):
+        p = result.passage
+        print(f"[{n}] {p.title}" + (f" › {p.section}" if p.section else ""))
+        print(f"    {p.url or p.location}")
+        print(f"    {shorten(p.text, 220)}")
+    print(f"{len(response.results)} passages in {response.timings_ms['total']:.0f} ms")
+    return 0
+
+
+def evaluate(args: argparse.Namespace) -> int:
+    from agents.evaluation import EvalFileError, evaluate_retrieval, load_questions
+
+    try:
+        questions = load_questions(args.file)
+    except EvalFileError as exc:
+        raise CliError("bad_input", str(exc)) from exc
+    with _runtime(args) as runtime:
+        if runtime.index.count() == 0:
+            raise CliError("empty_index", "the index is empty; run `awsstudy ingest` first")
+        report = evaluate_retrieval(runtime.retriever, questions, k=args.k, mode=args.mode).as_json()
+    if args.json:
+        emit_json(report)
+        return 0
+    for q in report["per_question"]:
+        hit = "—" if q["hit_rank"] == -1 else (f"hit @{q['hit_rank']}" if q["hit_rank"] else "MISS")
+        print(f"{q['id']:>8}  {hit:8}  dup {q['duplicates']}  {q['latency_ms']:.0f} ms")
+    lat = report["latency_ms"]
+    print(
+        f"evidence hit@{report['k']}: {report['evidence_hit_at_k']} over {report['with_evidence']} questions "
+        f"(MRR {report['evidence_mrr']}); repeated passages: {report['duplicate_passages']}; "
+        f"latency p50 {lat['p50']} ms, p95 {lat['p95']} ms"
+    )
+    return 0
+
+
+def doctor(args: argparse.Namespace) -> int:
+    from agents.doctor import run_checks
+
+    settings = _settings(args)
+    checks = run_checks(settings)
+    if args.json:
+        emit_json({"checks": [c.as_json() for c in checks], "ok": all(c.ok or c.optional for c in checks)})
+    else:
+        for c in checks:
+            mark = "✓" if c.ok else ("·" if c.optional else "✗")
+            print(f"{mark} {c.name}: {c.detail}")
+            if not c.ok and c.fix:
+                print(f"    fix: {c.fix}")
+    return 0 if all(c.ok or c.optional for c in checks) else 1
+
+
+__all__ = ["doctor", "evaluate", "ingest", "search", "sources"]

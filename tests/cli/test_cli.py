@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cli.main import main
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("AWSSTUDY_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
+def test_ingest_search_sources_contract(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+    code, out, _ = run(capsys, "ingest", str(FIXTURES / "docs"), "--json")
+    summary = json.loads(out)
+    assert code == 0 and summary["sources"] == 2 and summary["chunks_added"] > 0
+    assert {"sources", "chunks_added", "chunks_skipped", "seconds"} <= set(summary)
+
+    code, out, _ = run(capsys, "ingest", str(FIXTURES / "docs"), "--json")
+    assert json.loads(out)["chunks_added"] == 0
+
+    code, out, _ = run(
+        capsys, "search", "S3 のバージョニングで削除したオブジェクトを戻せますか", "-k", "2", "--json"
+    )
+    result = json.loads(out)
+    assert code == 0 and set(result) == {"query", "query_en", "results", "timings_ms"}
+    assert result["query_en"] and "versioning" in result["query_en"]
+    assert len(result["results"]) == 2
+    assert {"id", "source", "title", "location", "url", "section", "text", "score"} <= set(
+        result["results"][0]
+    )
+
+    code, out, _ = run(capsys, "sources", "--json")
+    listed = json.loads(out)["sources"]
+    assert {"id", "kind", "title", "location", "chunks"} <= set(listed[0]) and len(listed) == 2
+
+
+def test_text_output_is_readable(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+    run(capsys, "ingest", str(FIXTURES / "docs"))
+    code, out, _ = run(capsys, "search", "Managed Spot Training", "-k", "1")
+    assert code == 0 and out.startswith("[1] ") and "https://docs.aws.amazon.com/" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "code_name"),
+    [
+        (["search", "", "--json"], "bad_query"),
+        (["search", "x" * 50_000, "--json"], "bad_query"),
+        (["search", "anything", "--json"], "empty_index"),
+        (["eval", "/no/such/file.jsonl", "--json"], "bad_input"),
+        (["sources", "--remove", "file:/nope", "--json"], "not_found"),
+    ],
+)
+def test_errors_are_one_line_and_json(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, argv: list[str], code_name: str
+) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code != 0
+    assert json.loads(out)["error"]["code"] == code_name
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_ingest_of_missing_path_fails_with_a_message(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    code, out, _ = run(capsys, "ingest", "/no/such/folder", "--json")
+    assert code == 1 and "no such file or folder" in json.loads(out)["errors"][0]
+
+
+def test_eval_reports_hit_at_k_and_duplicates(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path
+) -> None:
+    run(capsys, "ingest", str(FIXTURES / "docs"))
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        json.dumps(
+            {
+                "id": "a",
+                "question": "S3 で削除したオブジェクトを復元するには？",
+                "evidence": [["delete marker"]],
+            },
+            ensure_ascii=False,
+        )
+        + "\n"
+        + json.dumps({"id": "b", "question": "How much does Nova cost?", "route": "pricing"})
+        + "\n"
+    )
+    code, out, _ = run(capsys, "eval", str(questions), "--json")
+    report = json.loads(out)
+    assert code == 0 and report["evidence_hit_at_k"] == 1.0 and report["duplicate_passages"] == 0
+    assert report["with_evidence"] == 1 and report["latency_ms"]["p95"] is not None
+
+
+def test_doctor_names_the_missing_index_and_its_fix(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    code, out, _ = run(capsys, "doctor", "--json")
+    checks = {c["name"]: c for c in json.loads(out)["checks"]}
+    assert checks["tokenizer"]["ok"] and checks["embedding"]["ok"] and checks["html parser"]["ok"]
+    assert not checks["index"]["ok"] and "awsstudy ingest" in checks["index"]["fix"]
+    assert code == 1
