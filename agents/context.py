@@ -1,13 +1,19 @@
-"""The composition root: builds the index and retriever that the CLI and the app share from Settings."""
+"""The composition root: builds the index, retriever and agent that the CLI and the app share."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
 
+from agents.graph import build_graph
+from agents.nodes import AgentDeps
+from agents.providers import FACTORIES, ChatProvider, ProviderUnavailable
 from agents.settings import Settings
 from knowledge.embeddings import embedding_name, make_embeddings
 from knowledge.index import KnowledgeIndex
 from tools.retrieval import HybridRetriever
+from tools.translate import Translator, amazon_translate, default_glossary
 
 
 @dataclass
@@ -15,9 +21,61 @@ class Runtime:
     settings: Settings
     index: KnowledgeIndex
     retriever: HybridRetriever
+    _closers: list[Any] = field(default_factory=list)
 
     def close(self) -> None:
+        for closer in self._closers:
+            closer.close()
         self.index.close()
+
+    def agent(self, provider: str | None = None) -> Any:
+        """The compiled graph with a SQLite checkpointer in the data directory."""
+        from langgraph.checkpoint.sqlite import SqliteSaver
+
+        connection = sqlite3.connect(
+            self.settings.data_dir / "conversations.sqlite3", check_same_thread=False
+        )
+        self._closers.append(connection)
+        return build_graph(self.deps(provider), SqliteSaver(connection))
+
+    def deps(self, provider: str | None = None) -> AgentDeps:
+        choice = provider or self.settings.provider
+        cache: dict[str, ChatProvider] = {}
+
+        def factory(name: str) -> ChatProvider:
+            if name not in cache:
+                if name not in FACTORIES:
+                    raise ProviderUnavailable(f"unknown provider {name!r}")
+                cache[name] = FACTORIES[name](self.settings)
+            return cache[name]
+
+        return AgentDeps(
+            retriever=self.retriever,
+            glossary=default_glossary(),
+            provider_choice=choice,
+            provider_factory=factory,
+            router_model=_router_model(factory, choice),
+            translator=_translator(self.settings),
+            k=self.settings.retrieval_k,
+        )
+
+
+def _router_model(factory: Any, choice: str) -> Any:
+    """Bedrock routes when it is the provider; a small local model's routing is not better than the rules."""
+    if choice not in ("auto", "bedrock"):
+        return None
+    try:
+        return factory("bedrock").chat
+    except ProviderUnavailable:
+        return None
+
+
+def _translator(settings: Settings) -> Translator | None:
+    import boto3
+
+    if boto3.Session().get_credentials() is None:
+        return None
+    return amazon_translate(boto3.client("translate", region_name=settings.aws_region))
 
 
 def open_index(settings: Settings) -> KnowledgeIndex:

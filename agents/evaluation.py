@@ -129,3 +129,64 @@ def _pct(values: list[float], pct: int) -> float | None:
     if len(values) == 1:
         return round(values[0], 1)
     return round(statistics.quantiles(values, n=100, method="inclusive")[pct - 1], 1)
+
+
+@dataclass
+class AnswerResult:
+    id: str
+    route_expected: str | None
+    route: str
+    facts_ok: bool | None
+    forbidden: list[str]
+    citations: int
+    latency_ms: float
+
+
+def evaluate_answers(agent: Any, questions: list[dict[str, Any]]) -> dict[str, Any]:
+    """Runs each question through the agent: route accuracy, answer facts, forbidden strings, citations."""
+    import time
+    import uuid
+
+    results = []
+    for item in questions:
+        started = time.perf_counter()
+        state = agent.invoke(
+            {"question": item["question"]}, {"configurable": {"thread_id": f"eval-{uuid.uuid4().hex}"}}
+        )
+        latency = (time.perf_counter() - started) * 1000
+        answer = str(state.get("answer", ""))
+        facts = item.get("answer_facts")
+        results.append(
+            AnswerResult(
+                id=str(item.get("id", "")),
+                route_expected=item.get("route"),
+                route=str(state.get("route")),
+                facts_ok=is_evidence(answer, facts) if facts else None,
+                forbidden=[s for s in item.get("answer_must_not", []) if s.lower() in answer.lower()],
+                citations=len(state.get("citations", [])),
+                latency_ms=latency,
+            )
+        )
+    routed = [r for r in results if r.route_expected]
+    with_facts = [r for r in results if r.facts_ok is not None]
+    passed = [r for r in with_facts if r.facts_ok and not r.forbidden]
+    latencies = sorted(r.latency_ms for r in results)
+    return {
+        "route_accuracy": _ratio(sum(r.route == r.route_expected for r in routed), len(routed)),
+        "answers_with_facts": _ratio(len(passed), len(with_facts)),
+        "answers_passed": len(passed),
+        "answers_scored": len(with_facts),
+        "answer_latency_ms": {"p50": _pct(latencies, 50), "p95": _pct(latencies, 95)},
+        "per_answer": [
+            {
+                "id": r.id,
+                "route": r.route,
+                "route_ok": r.route == r.route_expected if r.route_expected else None,
+                "facts_ok": r.facts_ok,
+                "forbidden": r.forbidden,
+                "citations": r.citations,
+                "latency_ms": round(r.latency_ms, 1),
+            }
+            for r in results
+        ],
+    }

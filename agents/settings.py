@@ -38,6 +38,7 @@ class Settings(BaseSettings):
         default="us-east-1",
         validation_alias=AliasChoices("AWSSTUDY_AWS_REGION", "AWS_REGION", "AWS_DEFAULT_REGION"),
     )
+    local_model_path: Path | None = None
     # use-m3 | e5-small | bedrock:<model id> | sentence-transformers:<model name>
     embedding: str = "use-m3"
     collection: str = "awsstudy"

@@ -24,7 +24,7 @@ def main() -> None:
     index = open_index(args.data_dir)
     retriever = HybridRetriever(index)
     items = questions()
-    retriever.search("warm-up", k=1)  # load models and the BM25 index outside the timings
+    retriever.warm_up()  # load the model and the BM25 index outside the timings
     print(f"index: {index.count()} passages; {len(items)} questions with evidence; k={args.k}\n")
     rows = []
     for mode, translate in (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -151,6 +152,7 @@ def search(args: argparse.Namespace) -> int:
     with _runtime(args) as runtime:
         if runtime.index.count() == 0:
             raise CliError("empty_index", "the index is empty; run `awsstudy ingest` first")
+        startup_ms = runtime.retriever.warm_up()
         response = runtime.retriever.search(
             question, k=k, query_en=query_en, kinds=args.kind, services=args.service, mode=args.mode
         )
@@ -164,12 +166,15 @@ def search(args: argparse.Namespace) -> int:
         print(f"[{n}] {p.title}" + (f" › {p.section}" if p.section else ""))
         print(f"    {p.url or p.location}")
         print(f"    {shorten(p.text, 220)}")
-    print(f"{len(response.results)} passages in {response.timings_ms['total']:.0f} ms")
+    print(
+        f"{len(response.results)} passages in {response.timings_ms['total']:.0f} ms "
+        f"(loading the index and model took {startup_ms:.0f} ms)"
+    )
     return 0
 
 
 def evaluate(args: argparse.Namespace) -> int:
-    from agents.evaluation import EvalFileError, evaluate_retrieval, load_questions
+    from agents.evaluation import EvalFileError, evaluate_answers, evaluate_retrieval, load_questions
 
     try:
         questions = load_questions(args.file)
@@ -178,7 +183,10 @@ def evaluate(args: argparse.Namespace) -> int:
     with _runtime(args) as runtime:
         if runtime.index.count() == 0:
             raise CliError("empty_index", "the index is empty; run `awsstudy ingest` first")
+        runtime.retriever.warm_up()
         report = evaluate_retrieval(runtime.retriever, questions, k=args.k, mode=args.mode).as_json()
+        if not args.no_answers:
+            report["answers"] = evaluate_answers(runtime.agent(args.provider), questions)
     if args.json:
         emit_json(report)
         return 0
@@ -191,6 +199,22 @@ def evaluate(args: argparse.Namespace) -> int:
         f"(MRR {report['evidence_mrr']}); repeated passages: {report['duplicate_passages']}; "
         f"latency p50 {lat['p50']} ms, p95 {lat['p95']} ms"
     )
+    answers = report.get("answers")
+    if answers:
+        for a in answers["per_answer"]:
+            verdict = (
+                "—" if a["facts_ok"] is None else ("OK" if a["facts_ok"] and not a["forbidden"] else "NG")
+            )
+            print(
+                f"{a['id']:>8}  route {a['route']:9} {'ok' if a['route_ok'] else 'WRONG':5}  "
+                f"answer {verdict}  "
+                f"citations {a['citations']}  {a['latency_ms']:.0f} ms"
+            )
+        print(
+            f"route accuracy {answers['route_accuracy']}; answers with the key facts "
+            f"{answers['answers_passed']}/{answers['answers_scored']}; "
+            f"answer latency p50 {answers['answer_latency_ms']['p50']} ms"
+        )
     return 0
 
 
@@ -210,4 +234,100 @@ def doctor(args: argparse.Namespace) -> int:
     return 0 if all(c.ok or c.optional for c in checks) else 1
 
 
-__all__ = ["doctor", "evaluate", "ingest", "search", "sources"]
+def route(args: argparse.Namespace) -> int:
+    from agents.language import detect_language
+    from agents.router import route_with_model
+    from tools.retrieval import QueryError, check_query
+
+    settings = _settings(args)
+    try:
+        question = check_query(args.question, settings.max_query_chars)
+    except QueryError as exc:
+        raise CliError("bad_query", str(exc)) from exc
+    chosen, decided_by = route_with_model(_router_model(settings), question)
+    lang = detect_language(question)
+    if args.json:
+        emit_json({"route": chosen, "lang": lang})
+    else:
+        print(f"{chosen} ({lang}, decided by {decided_by})")
+    return 0
+
+
+def _router_model(settings: Settings) -> Any:
+    from agents.providers import ProviderUnavailable, bedrock_provider
+
+    if settings.provider not in ("auto", "bedrock"):
+        return None
+    try:
+        return bedrock_provider(settings).chat
+    except ProviderUnavailable:
+        return None
+
+
+def ask(args: argparse.Namespace) -> int:
+    import uuid
+
+    from tools.retrieval import QueryError, check_query
+
+    settings = _settings(args)
+    try:
+        question = check_query(args.question, settings.max_query_chars)
+    except QueryError as exc:
+        raise CliError("bad_query", str(exc)) from exc
+    live = not args.json and sys.stdout.isatty()
+    with _runtime(args) as runtime:
+        runtime.retriever.warm_up()
+        agent = runtime.agent(args.provider)
+        config = {"configurable": {"thread_id": args.thread or f"cli-{uuid.uuid4().hex}"}}
+        started = time.perf_counter()
+        first_token_ms: float | None = None
+        state: dict[str, Any] = {}
+        streamed = False
+        for mode, chunk in agent.stream({"question": question}, config, stream_mode=["custom", "values"]):
+            if mode == "values":
+                state = chunk
+            elif "token" in chunk:
+                if first_token_ms is None:
+                    first_token_ms = (time.perf_counter() - started) * 1000
+                if live:
+                    print(chunk["token"], end="", flush=True)
+                    streamed = True
+            elif chunk.get("reset") and live:
+                if streamed:
+                    print()
+                print(f"  ({chunk['notice']}; falling back)", file=sys.stderr)
+                streamed = False
+        total_ms = (time.perf_counter() - started) * 1000
+    timings = {**state.get("timings_ms", {}), "total": round(total_ms, 1)}
+    if first_token_ms is not None:
+        timings["first_token"] = round(first_token_ms, 1)
+    payload: dict[str, Any] = {
+        "route": state.get("route"),
+        "lang": state.get("lang"),
+        "answer": state.get("answer", ""),
+        "citations": state.get("citations", []),
+        "provider": state.get("provider"),
+        "model": state.get("model"),
+        "timings_ms": timings,
+        "notices": state.get("notices", []),
+    }
+    for key in ("price", "quiz", "translation"):
+        if state.get(key) is not None:
+            payload[key] = state[key]
+    if args.json:
+        emit_json(payload)
+        return 0
+    if not streamed:
+        print(payload["answer"])
+    else:
+        print()
+    for c in payload["citations"]:
+        print(f"  [{c['n']}] {c['title']} — {c['url'] or c['location']}")
+    model = f" {payload['model']}" if payload["model"] else ""
+    print(f"({payload['route']} · {payload['provider']}{model} · {total_ms:.0f} ms)")
+    for notice in payload["notices"]:
+        print(f"  note: {notice}", file=sys.stderr)
+    return 0
+
+
+__all__ = ["ask", "doctor", "evaluate", "ingest", "route", "search", "sources"]

@@ -49,6 +49,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.add_argument("-k", type=int, default=5)
     p.add_argument("--mode", choices=["hybrid", "dense", "keyword"], default="hybrid")
+    p.add_argument("--no-answers", action="store_true", help="score retrieval only, do not run the agent")
+    p.add_argument("--provider", choices=["auto", "bedrock", "local", "extractive"], help="answer provider")
+
+    p = command("route", "which tool would answer a question (docs, pricing, quiz, translate)")
+    p.add_argument("question")
+
+    p = command("ask", "answer a question with numbered citations")
+    p.add_argument("question")
+    p.add_argument("--provider", choices=["auto", "bedrock", "local", "extractive"], help="force a provider")
+    p.add_argument("--thread", help="continue a conversation (follow-ups resolve against it)")
 
     command("doctor", "check what is installed and working, with the fix for each problem")
     return parser
@@ -76,6 +86,8 @@ def _handlers() -> dict[str, Handler]:
         "search": commands.search,
         "eval": commands.evaluate,
         "doctor": commands.doctor,
+        "route": commands.route,
+        "ask": commands.ask,
     }
 
 

@@ -7,9 +7,14 @@ only loosely; the English names (実行ロール → execution role) give keywor
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
+
+from langchain_core.tools import StructuredTool
+from pydantic import BaseModel, Field
 
 GLOSSARY_FILE = Path(__file__).parent / "data" / "glossary_ja_en.tsv"
 _LATIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-/]*")
@@ -27,6 +32,18 @@ class Glossary:
         self._by_first: dict[str, list[str]] = {}
         for ja in sorted(entries, key=len, reverse=True):
             self._by_first.setdefault(ja[0], []).append(ja)
+
+    def reverse_terms(self) -> list[tuple[str, str]]:
+        """(English, Japanese) for multi-word terms, longest first, each English once.
+
+        Short Japanese keys map to lists of search alternatives ("store storage"), not to one
+        term, so only keys of four or more characters are reversed.
+        """
+        seen: dict[str, str] = {}
+        for ja, en in self.entries.items():
+            if " " in en and len(ja) >= 4:
+                seen.setdefault(en, ja)
+        return sorted(seen.items(), key=lambda kv: -len(kv[0]))
 
     @classmethod
     def load(cls, path: Path = GLOSSARY_FILE) -> Glossary:
@@ -75,3 +92,83 @@ def english_search_query(question: str, glossary: Glossary | None = None) -> str
         return None
     translated = (glossary or default_glossary()).translate(question).text
     return translated or None
+
+
+# -- the translate tool ------------------------------------------------------------------------
+
+_QUOTED = re.compile(r"[「『\"“](.+?)[」』\"”]")
+_AFTER_COLON = re.compile(r"[:：]\s*(.+)$", re.S)
+_INSTRUCTION = re.compile(
+    r"(?:を|は|って)?(?:英訳|和訳|英語(?:に|で|では|だと)?(?:翻訳|訳|して|すると|言うと|何と言いますか|なんですか|"
+    r"何ですか|表記|名)*|翻訳)(?:して|する|を|は)?(?:ください|下さい|ほしい|欲しい)?[。？?！!]*$"
+    r"|^(?:please |can you |could you )?translate\s+|\s+(?:into|to|in) english[.?!]*$"
+    r"|^what is the english (?:term|name|word) for\s+|^how do you say\s+",
+    re.I,
+)
+
+Translator = Callable[[str], str]
+
+
+def translation_target(question: str) -> str:
+    """The phrase the learner wants translated, without the request around it."""
+    for pattern in (_QUOTED, _AFTER_COLON):
+        match = pattern.search(question)
+        if match and match.group(1).strip():
+            return match.group(1).strip()
+    text = question.strip()
+    for _ in range(3):
+        text = _INSTRUCTION.sub("", text).strip()
+    return text.rstrip("?？").strip() or question.strip()
+
+
+def translate_text(text: str, glossary: Glossary, translator: Translator | None = None) -> dict[str, object]:
+    """Japanese → English: a glossary term exactly, else the translator (Amazon Translate or a model),
+    else the glossary's keyword rendering, labelled as such."""
+    exact = glossary.entries.get(text.strip())
+    found = glossary.translate(text)
+    terms = [list(t) for t in found.terms]
+    if exact:
+        return {"source": text, "text": exact, "method": "glossary", "terms": [[text.strip(), exact]]}
+    if translator is not None:
+        try:
+            return {"source": text, "text": translator(text).strip(), "method": "translator", "terms": terms}
+        except Exception as exc:  # no access, throttled: the glossary still answers
+            error = f"{exc.__class__.__name__}: {exc}"[:200]
+            return {
+                "source": text,
+                "text": found.text,
+                "method": "glossary-keywords",
+                "terms": terms,
+                "error": error,
+            }
+    return {"source": text, "text": found.text, "method": "glossary-keywords", "terms": terms}
+
+
+def amazon_translate(client: Any) -> Translator:
+    """Amazon Translate (boto3 `translate_text`) as a translator, for users with credentials."""
+
+    def translate(text: str) -> str:
+        response = client.translate_text(Text=text, SourceLanguageCode="ja", TargetLanguageCode="en")
+        return str(response["TranslatedText"])
+
+    return translate
+
+
+class TranslateInput(BaseModel):
+    text: str = Field(description="Japanese text or term to render in English (official AWS names).")
+
+
+def make_translate_tool(
+    glossary: Glossary | None = None, translator: Translator | None = None
+) -> StructuredTool:
+    chosen = glossary or default_glossary()
+    return StructuredTool.from_function(
+        func=lambda text: translate_text(text, chosen, translator),
+        name="translate",
+        description=(
+            "Translate Japanese into English using the official AWS names (実行ロール → execution role). "
+            "Use it when the learner asks for a translation or an English term, and to turn a Japanese "
+            "question into an English search query."
+        ),
+        args_schema=TranslateInput,
+    )

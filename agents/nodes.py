@@ -1,0 +1,165 @@
+"""The graph's nodes: plain functions of the state and the injected dependencies, returning only
+the keys they change."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AnyMessage, HumanMessage
+from langgraph.config import get_stream_writer
+
+from agents.answer import answer_messages, citations_for, tidy_answer
+from agents.extractive import extractive_answer
+from agents.language import detect_language
+from agents.providers import EXTRACTIVE, ChatProvider, ProviderUnavailable, provider_order
+from agents.router import route_with_model
+from agents.state import AgentState
+from knowledge.passage import Passage
+from tools.pricing import lookup_price
+from tools.quiz import make_quiz
+from tools.retrieval import HybridRetriever
+from tools.translate import Glossary, Translator, english_search_query, translate_text, translation_target
+
+
+@dataclass
+class AgentDeps:
+    retriever: HybridRetriever
+    glossary: Glossary
+    provider_choice: str = "auto"
+    # builds a chat provider by name, or raises ProviderUnavailable saying why not
+    provider_factory: Callable[[str], ChatProvider] | None = None
+    router_model: BaseChatModel | None = None
+    translator: Translator | None = None
+    k: int = 5
+
+
+_REFERENCE = re.compile(
+    r"^(?:それ|これ|あれ|その|この|あの|そちら|こちら)|それ|\b(?:it|its|that|this|them|they)\b", re.I
+)
+_SUBJECT = re.compile(r"[A-Za-z][A-Za-z0-9.\-]*(?:[ ][A-Z0-9][A-Za-z0-9.\-]*)*")
+
+
+def standalone_question(question: str, history: list[AnyMessage]) -> str:
+    """A follow-up ("それの料金は？") gets the previous question's subject ("DeepSeek-R1") in front."""
+    previous = next((m.content for m in reversed(history) if isinstance(m, HumanMessage)), None)
+    if not isinstance(previous, str) or not _REFERENCE.search(question) or len(question) > 60:
+        return question
+    subjects = [s for s in _SUBJECT.findall(previous) if len(s) > 1]
+    subject = " ".join(subjects) if subjects else previous
+    return f"{subject} {question}"
+
+
+def _lap(state: AgentState, name: str, start: float) -> dict[str, float]:
+    return {**state.get("timings_ms", {}), name: round((time.perf_counter() - start) * 1000, 1)}
+
+
+def understand(state: AgentState, deps: AgentDeps) -> dict[str, Any]:
+    question = state["question"].strip()
+    history = state.get("messages", [])
+    return {
+        "lang": detect_language(question),
+        "standalone_question": standalone_question(question, history),
+        "messages": [HumanMessage(question)],
+        # a new turn: nothing from the previous answer carries over
+        "passages": [], "citations": [], "notices": [], "timings_ms": {},
+        "translation": None, "price": None, "quiz": None, "query_en": None,
+    }  # fmt: skip
+
+
+def route(state: AgentState, deps: AgentDeps) -> dict[str, Any]:
+    start = time.perf_counter()
+    chosen, source = route_with_model(deps.router_model, state["standalone_question"])
+    return {"route": chosen, "route_source": source, "timings_ms": _lap(state, "route", start)}
+
+
+def docs(state: AgentState, deps: AgentDeps) -> dict[str, Any]:
+    question = state["standalone_question"]
+    query_en = english_search_query(question, deps.glossary)
+    response = deps.retriever.search(question, k=deps.k, query_en=query_en)
+    return {
+        "query_en": query_en,
+        "passages": [asdict(r.passage) for r in response.results],
+        "timings_ms": {**state.get("timings_ms", {}), "retrieval": round(response.timings_ms["total"], 1)},
+    }
+
+
+def translate(state: AgentState, deps: AgentDeps) -> dict[str, Any]:
+    start = time.perf_counter()
+    result = translate_text(translation_target(state["question"]), deps.glossary, deps.translator)
+    return {"translation": result, "timings_ms": _lap(state, "translate", start)}
+
+
+def pricing(state: AgentState, deps: AgentDeps) -> dict[str, Any]:
+    return {"price": lookup_price(state["standalone_question"])}
+
+
+def quiz(state: AgentState, deps: AgentDeps) -> dict[str, Any]:
+    return {"quiz": make_quiz(state["standalone_question"])}
+
+
+def answer(state: AgentState, deps: AgentDeps) -> dict[str, Any]:
+    start = time.perf_counter()
+    lang = state["lang"]
+    chosen = state["route"]
+    out: dict[str, Any] = {"provider": EXTRACTIVE, "model": None, "citations": []}
+    if chosen == "translate":
+        result = state.get("translation") or {}
+        label = "英訳" if lang == "ja" else "English"
+        out["answer"] = f"{label}: {result.get('text', '')}"
+    elif chosen in ("pricing", "quiz"):
+        payload = state.get("price") if chosen == "pricing" else state.get("quiz")
+        messages = (payload or {}).get("message", {})
+        out["answer"] = messages.get(lang, "") if isinstance(messages, dict) else str(messages)
+    else:
+        out.update(_grounded_answer(state, deps))
+    out["messages"] = [AIMessage(out["answer"])]
+    out["timings_ms"] = _lap(state, "answer", start)
+    return out
+
+
+def _grounded_answer(state: AgentState, deps: AgentDeps) -> dict[str, Any]:
+    passages = [Passage(**p) for p in state.get("passages", [])]
+    question, lang = state["standalone_question"], state["lang"]
+    notices: list[str] = []
+    writer = get_stream_writer()
+    for name in provider_order(deps.provider_choice):
+        if name == EXTRACTIVE:
+            break
+        if not passages:
+            break  # nothing to ground a model's answer in: the extractive path says so plainly
+        try:
+            if deps.provider_factory is None:
+                raise ProviderUnavailable("not configured")
+            provider = deps.provider_factory(name)
+            parts: list[str] = []
+            for token in provider.stream(answer_messages(question, lang, passages)):
+                parts.append(token)
+                writer({"token": token})
+            text = tidy_answer("".join(parts), passages)
+            if not text:
+                raise ProviderUnavailable("returned an empty answer")
+            return {
+                "answer": text,
+                "citations": citations_for(text, passages),
+                "provider": provider.name,
+                "model": provider.model,
+                "notices": notices,
+            }
+        except ProviderUnavailable as exc:
+            notices.append(f"{name}: {exc}")
+            writer({"reset": True, "notice": f"{name}: {exc}"})
+    result = extractive_answer(
+        question, passages, deps.retriever.index.embeddings, deps.glossary, state.get("query_en"), lang
+    )
+    return {
+        "answer": result.text,
+        "citations": citations_for(result.text, passages) if result.cited else [],
+        "provider": EXTRACTIVE,
+        "model": None,
+        "notices": notices,
+    }
