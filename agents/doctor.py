@@ -31,9 +31,10 @@ def _guard(name: str, fix: str, probe: Callable[[], str], optional: bool = False
     try:
         return Check(name, True, probe(), optional=optional)
     except Exception as exc:
-        return Check(
-            name, False, f"{exc.__class__.__name__}: {' '.join(str(exc).split())[:200]}", fix, optional
-        )
+        message = " ".join(str(exc).split())[:200]
+        # our own probes raise RuntimeError with a sentence; anything else is named
+        detail = message if type(exc) is RuntimeError else f"{exc.__class__.__name__}: {message}"
+        return Check(name, False, detail, fix, optional)
 
 
 def run_checks(settings: Settings) -> list[Check]:
@@ -59,6 +60,11 @@ def run_checks(settings: Settings) -> list[Check]:
             optional=True,
         ),
     ]
+    from agents.providers import statuses
+
+    for status in statuses(settings):
+        detail = f"{status.model}: ready" if status.available and status.model else status.reason
+        checks.append(Check(f"answers: {status.name}", status.available, detail, optional=True))
     return checks
 
 

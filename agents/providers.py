@@ -148,12 +148,28 @@ def local_model_path(settings: Settings) -> Path | None:
     return models[0] if models else None
 
 
+def ollama_running(host: str) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{host}/api/tags", timeout=0.5) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
 def local_provider(settings: Settings) -> ChatProvider:
+    """A GGUF file run by llama.cpp, else a running Ollama server."""
     path = local_model_path(settings)
     if path is None:
+        if importlib.util.find_spec("langchain_ollama") is not None and ollama_running(settings.ollama_host):
+            from langchain_ollama import ChatOllama
+
+            chat = ChatOllama(model=settings.ollama_model, base_url=settings.ollama_host, temperature=0.0)
+            return ChatProvider("local", f"ollama:{settings.ollama_model}", chat)
         raise ProviderUnavailable(
             "no local model: put a GGUF file in "
-            f"{settings.data_dir / 'models'} or set AWSSTUDY_LOCAL_MODEL_PATH"
+            f"{settings.data_dir / 'models'}, set AWSSTUDY_LOCAL_MODEL_PATH, or run Ollama"
         )
     if importlib.util.find_spec("llama_cpp") is None:
         raise ProviderUnavailable("the local model needs llama-cpp-python: pip install -e '.[local]'")

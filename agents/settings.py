@@ -39,6 +39,8 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("AWSSTUDY_AWS_REGION", "AWS_REGION", "AWS_DEFAULT_REGION"),
     )
     local_model_path: Path | None = None
+    ollama_host: str = "http://127.0.0.1:11434"
+    ollama_model: str = "qwen2.5:7b-instruct"
     # use-m3 | e5-small | bedrock:<model id> | sentence-transformers:<model name>
     embedding: str = "use-m3"
     collection: str = "awsstudy"
