@@ -12,6 +12,7 @@ from agents.providers import FACTORIES, ChatProvider, ProviderUnavailable
 from agents.settings import Settings
 from knowledge.embeddings import embedding_name, make_embeddings
 from knowledge.index import KnowledgeIndex
+from tools.pricing import load_table
 from tools.retrieval import HybridRetriever
 from tools.translate import Translator, amazon_translate, default_glossary
 
@@ -56,6 +57,7 @@ class Runtime:
             provider_factory=factory,
             router_model=_router_model(factory, choice),
             translator=_translator(self.settings),
+            prices=load_table(self.settings.data_dir),
             k=self.settings.retrieval_k,
         )
 

@@ -20,7 +20,8 @@ from agents.providers import EXTRACTIVE, ChatProvider, ProviderUnavailable, prov
 from agents.router import route_with_model
 from agents.state import AgentState
 from knowledge.passage import Passage
-from tools.pricing import lookup_price
+from tools.price_table import PriceTable
+from tools.pricing import load_table, price_for_question
 from tools.quiz import make_quiz
 from tools.retrieval import HybridRetriever
 from tools.translate import Glossary, Translator, english_search_query, translate_text, translation_target
@@ -35,6 +36,7 @@ class AgentDeps:
     provider_factory: Callable[[str], ChatProvider] | None = None
     router_model: BaseChatModel | None = None
     translator: Translator | None = None
+    prices: PriceTable | None = None
     k: int = 5
 
 
@@ -95,11 +97,14 @@ def translate(state: AgentState, deps: AgentDeps) -> dict[str, Any]:
 
 
 def pricing(state: AgentState, deps: AgentDeps) -> dict[str, Any]:
-    return {"price": lookup_price(state["standalone_question"])}
+    start = time.perf_counter()
+    table = deps.prices or load_table()
+    price = price_for_question(state["standalone_question"], table, state["lang"])
+    return {"price": price, "timings_ms": _lap(state, "pricing", start)}
 
 
 def quiz(state: AgentState, deps: AgentDeps) -> dict[str, Any]:
-    return {"quiz": make_quiz(state["standalone_question"])}
+    return {"quiz": make_quiz(state["standalone_question"], lang=state["lang"])}
 
 
 def answer(state: AgentState, deps: AgentDeps) -> dict[str, Any]:
@@ -113,8 +118,8 @@ def answer(state: AgentState, deps: AgentDeps) -> dict[str, Any]:
         out["answer"] = f"{label}: {result.get('text', '')}"
     elif chosen in ("pricing", "quiz"):
         payload = state.get("price") if chosen == "pricing" else state.get("quiz")
-        messages = (payload or {}).get("message", {})
-        out["answer"] = messages.get(lang, "") if isinstance(messages, dict) else str(messages)
+        out["answer"] = str((payload or {}).get("answer", ""))
+        out["citations"] = list((payload or {}).get("citations", []))
     else:
         out.update(_grounded_answer(state, deps))
     out["messages"] = [AIMessage(out["answer"])]

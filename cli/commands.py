@@ -330,4 +330,51 @@ def ask(args: argparse.Namespace) -> int:
     return 0
 
 
-__all__ = ["ask", "doctor", "evaluate", "ingest", "route", "search", "sources"]
+def price(args: argparse.Namespace) -> int:
+    from tools.price_sources import refresh_prices
+    from tools.price_table import PriceError, cost
+    from tools.pricing import cache_file, describe, load_table, price_json
+
+    settings = _settings(args)
+    refreshed: dict[str, Any] | None = None
+    try:
+        if args.refresh:
+            refreshed = refresh_prices(cache_file(settings.data_dir), args.region)
+            load_table.cache_clear()
+        table = load_table(settings.data_dir)
+        if args.list:
+            rows = sorted(table.rows, key=lambda r: (r.provider, r.model_id))
+            if args.json:
+                emit_json({"models": [price_json(r) for r in rows]})
+            else:
+                for r in rows:
+                    print(
+                        f"{r.model_id:55} {r.region:10} in {r.input_per_1k} out {r.output_per_1k} "
+                        f"/1K  ({r.as_of})"
+                    )
+            return 0
+        if not args.models:
+            if refreshed is not None:
+                message = f"refreshed {len(refreshed['rows'])} prices from the {refreshed['source']}"
+                emit_json(
+                    {"refreshed": len(refreshed["rows"]), "source": refreshed["source"]}
+                ) if args.json else print(message)
+                return 0
+            raise CliError("bad_input", "name a model, e.g. `awsstudy price DeepSeek-R1` (or --list)")
+        rows = [table.resolve(name, args.region) for name in args.models]
+        given = args.input_tokens or args.output_tokens
+        costs = [
+            cost(r, args.input_tokens, args.output_tokens, args.requests, args.per) if given else None
+            for r in rows
+        ]
+    except PriceError as exc:
+        raise CliError(exc.code, str(exc)) from exc
+    objects = [price_json(r, c) for r, c in zip(rows, costs, strict=True)]
+    if args.json:
+        emit_json(objects[0] if len(objects) == 1 else {"models": objects})
+        return 0
+    print(describe(rows, costs, "en"))
+    return 0
+
+
+__all__ = ["ask", "doctor", "evaluate", "ingest", "price", "route", "search", "sources"]

@@ -60,6 +60,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--provider", choices=["auto", "bedrock", "local", "extractive"], help="force a provider")
     p.add_argument("--thread", help="continue a conversation (follow-ups resolve against it)")
 
+    p = command("price", "Bedrock model prices and the cost of a workload")
+    p.add_argument("models", nargs="*", metavar="MODEL", help="one model, or several to compare")
+    p.add_argument("--input-tokens", type=int, default=0, help="input tokens per request")
+    p.add_argument("--output-tokens", type=int, default=0, help="output tokens per request")
+    p.add_argument("--requests", type=float, default=1, help="number of requests")
+    p.add_argument("--per", choices=["hour", "day", "month"], help="the requests are per hour, day or month")
+    p.add_argument("--region", help="AWS Region code (default: us-east-1)")
+    p.add_argument(
+        "--refresh", action="store_true", help="fetch current prices from the AWS Price List first"
+    )
+    p.add_argument("--list", action="store_true", help="list every model with a price")
+
     command("doctor", "check what is installed and working, with the fix for each problem")
     return parser
 
@@ -88,6 +100,7 @@ def _handlers() -> dict[str, Handler]:
         "doctor": commands.doctor,
         "route": commands.route,
         "ask": commands.ask,
+        "price": commands.price,
     }
 
 

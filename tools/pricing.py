@@ -1,35 +1,274 @@
-"""Bedrock model prices and a cost calculator (the full tool lands with the pricing issue)."""
+"""The pricing tool: Bedrock model prices with region, date and source, and the cost of a workload
+with its arithmetic, in the learner's language. Unknown or ambiguous names are errors with the
+closest matches; a price is never guessed."""
 
 from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from langchain_core.tools import StructuredTool
 from pydantic import BaseModel, Field
 
+from tools.price_question import Workload, parse_workload
+from tools.price_table import Cost, PriceError, PriceRow, PriceTable, cost
 
-class PriceQuery(BaseModel):
-    question: str = Field(description="The learner's pricing question, with model names and token counts.")
-
-
-NOT_AVAILABLE = {
-    "ja": "料金の検索と計算はまだ使えません（次のリリースで追加されます）。公式の料金ページ "
-    "https://aws.amazon.com/bedrock/pricing/ を確認してください。",
-    "en": "Price lookup and cost calculation are not available yet (they come in the next release). "
-    "See https://aws.amazon.com/bedrock/pricing/.",
+REFRESH_HINT = {
+    "ja": "最新の価格は `awsstudy price --refresh` で取得できます。",
+    "en": "Run `awsstudy price --refresh` for current prices.",
+}
+_PERIOD = {
+    "ja": {"hour": "時間", "day": "日", "month": "月"},
+    "en": {"hour": "hour", "day": "day", "month": "month"},
 }
 
 
-def lookup_price(question: str) -> dict[str, object]:
-    return {"available": False, "message": NOT_AVAILABLE}
+def cache_file(data_dir: Path) -> Path:
+    return data_dir / "prices" / "refreshed.json"
 
 
-def make_pricing_tool() -> StructuredTool:
+@lru_cache(maxsize=4)
+def load_table(data_dir: Path | None = None) -> PriceTable:
+    return PriceTable.load(cache=cache_file(data_dir) if data_dir else None)
+
+
+def usd(value: float | None) -> str:
+    if value is None:
+        return "—"
+    text = format(Decimal(str(round(value, 8))), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def price_json(row: PriceRow, result: Cost | None = None) -> dict[str, Any]:
+    """The CLI's price object (DESIGN.md), with the breakdown when a workload was given."""
+    out: dict[str, Any] = {
+        "model_id": row.model_id,
+        "model_name": row.model_name,
+        "region": row.region,
+        "mode": row.mode,
+        "currency": row.currency,
+        "input_per_1k": row.input_per_1k,
+        "output_per_1k": row.output_per_1k,
+        "cost": result.total if result else None,
+        "as_of": row.as_of,
+        "source": row.source,
+    }
+    if row.per_image is not None:
+        out["per_image"] = row.per_image
+    if result is not None:
+        out["breakdown"] = result.as_json()
+    return out
+
+
+def workload_cost(row: PriceRow, workload: Workload) -> Cost | None:
+    if (workload.input_tokens is None and workload.output_tokens is None) or row.kind == "image":
+        return None
+    return cost(
+        row, workload.input_tokens or 0, workload.output_tokens or 0, workload.requests or 1, workload.period
+    )
+
+
+PRICING_PAGE = "https://aws.amazon.com/bedrock/pricing/"
+
+
+def price_citation(n: int, row: PriceRow) -> dict[str, Any]:
+    """A price row as a numbered citation: where the figure comes from, and the page to check it on."""
+    output = (
+        f", output {usd(row.output_per_1k)} USD per 1,000 tokens" if row.output_per_1k is not None else ""
+    )
+    image = f", {usd(row.per_image)} USD per image" if row.per_image is not None else ""
+    return {
+        "n": n,
+        "id": f"price:{row.model_id}:{row.region}",
+        "title": f"Amazon Bedrock pricing — {row.model_name} ({row.as_of})",
+        "location": f"{row.source} [{row.region}, {row.mode}]",
+        "url": PRICING_PAGE,
+        "text": f"{row.model_name} ({row.model_id}), {row.region}, {row.mode}: "
+        f"input {usd(row.input_per_1k)} USD per 1,000 tokens{output}{image}. "
+        f"As of {row.as_of}; source: {row.source}.",
+    }
+
+
+def describe(rows: list[PriceRow], costs: list[Cost | None], lang: str, cite: bool = False) -> str:
+    lines: list[str] = []
+    for n, (row, result) in enumerate(zip(rows, costs, strict=True), start=1):
+        head, *rest = _describe_row(row, lang)
+        lines += [f"{head} [{n}]" if cite else head, *rest]
+        if result is not None:
+            lines += _describe_cost(result, lang)
+    if len(rows) >= 2:
+        lines.append(_compare(rows, costs, lang))
+    first = rows[0]
+    if lang == "ja":
+        lines.append(
+            f"価格は {first.as_of} 時点のスナップショット（出典: {first.source}）。{REFRESH_HINT['ja']}"
+        )
+    else:
+        lines.append(f"Prices as of {first.as_of} (source: {first.source}). {REFRESH_HINT['en']}")
+    return "\n".join(lines)
+
+
+_MODE_JA = {
+    "on-demand": "オンデマンド",
+    "on-demand (global cross-Region inference)": "オンデマンド（グローバルクロスリージョン推論）",
+}
+
+
+def _describe_row(row: PriceRow, lang: str) -> list[str]:
+    if lang == "ja":
+        head = (
+            f"{row.model_name}（{row.model_id}）の料金（{row.region}、{_MODE_JA.get(row.mode, row.mode)}）:"
+        )
+        if row.per_image is not None:
+            return [head, f"- 画像 1 枚あたり {usd(row.per_image)} USD"]
+        out = [head, f"- 入力 1,000 トークンあたり {usd(row.input_per_1k)} USD"]
+        if row.output_per_1k is not None:
+            out.append(f"- 出力 1,000 トークンあたり {usd(row.output_per_1k)} USD")
+        return out
+    head = f"{row.model_name} ({row.model_id}), {row.region}, {row.mode}:"
+    if row.per_image is not None:
+        return [head, f"- {usd(row.per_image)} USD per image"]
+    out = [head, f"- input: {usd(row.input_per_1k)} USD per 1,000 tokens"]
+    if row.output_per_1k is not None:
+        out.append(f"- output: {usd(row.output_per_1k)} USD per 1,000 tokens")
+    return out
+
+
+def _describe_cost(c: Cost, lang: str) -> list[str]:
+    n = c.requests
+    times = f"{n:,.0f}"
+    per = _PERIOD[lang].get(c.period or "", "")
+    total_in, total_out = int(c.input_tokens * n), int(c.output_tokens * n)
+    if lang == "ja":
+        scope = f"（1 {per}あたり {times} 回）" if per else (f"（{times} 回）" if n != 1 else "（1 回）")
+        out = [f"計算{scope}:"]
+        out.append(
+            f"- 入力: {c.input_tokens:,} トークン × {times} 回 = {total_in:,} トークン → "
+            f"{total_in:,} / 1,000 × {usd(c.row.input_per_1k)} = {usd(c.input_cost)} USD"
+        )
+        if c.row.output_per_1k is not None:
+            out.append(
+                f"- 出力: {c.output_tokens:,} トークン × {times} 回 = {total_out:,} トークン → "
+                f"{total_out:,} / 1,000 × {usd(c.row.output_per_1k)} = {usd(c.output_cost)} USD"
+            )
+        out.append(
+            f"- 合計: {usd(c.input_cost)} + {usd(c.output_cost)} = {usd(c.total)} USD"
+            + (f"／{per}" if per else "")
+        )
+        return out
+    scope = (
+        f" ({times} requests per {per})" if per else (f" ({times} requests)" if n != 1 else " (one request)")
+    )
+    out = [f"Cost{scope}:"]
+    out.append(
+        f"- input: {c.input_tokens:,} tokens × {times} = {total_in:,} tokens → "
+        f"{total_in:,} / 1,000 × {usd(c.row.input_per_1k)} = {usd(c.input_cost)} USD"
+    )
+    if c.row.output_per_1k is not None:
+        out.append(
+            f"- output: {c.output_tokens:,} tokens × {times} = {total_out:,} tokens → "
+            f"{total_out:,} / 1,000 × {usd(c.row.output_per_1k)} = {usd(c.output_cost)} USD"
+        )
+    out.append(
+        f"- total: {usd(c.input_cost)} + {usd(c.output_cost)} = {usd(c.total)} USD"
+        + (f" per {per}" if per else "")
+    )
+    return out
+
+
+def _compare(rows: list[PriceRow], costs: list[Cost | None], lang: str) -> str:
+    a, b = rows[0], rows[1]
+    if costs[0] is not None and costs[1] is not None and costs[1].total:
+        ratio, basis = costs[0].total / costs[1].total, ("合計" if lang == "ja" else "total")
+    elif a.input_per_1k and b.input_per_1k:
+        ratio, basis = a.input_per_1k / b.input_per_1k, ("入力単価" if lang == "ja" else "input price")
+    else:
+        return ""
+    cheaper = (a if ratio < 1 else b).model_name
+    if lang == "ja":
+        return f"比較: {a.model_name} は {b.model_name} の {ratio:.2f} 倍（{basis}）。安いのは {cheaper}。"
+    return f"Comparison: {a.model_name} costs {ratio:.2f}× {b.model_name} ({basis}); {cheaper} is cheaper."
+
+
+def price_for_question(question: str, table: PriceTable, lang: str) -> dict[str, Any]:
+    """The pricing route: the models a question names, their prices and the workload's cost."""
+    rows = table.find_models(question)[:4]
+    if not rows:
+        suggestions = table.closest(question, limit=5)
+        if lang == "ja":
+            text = "どのモデルの料金かを特定できませんでした。モデル名を入れて質問してください"
+        else:
+            text = "I could not tell which model you mean; name the model"
+        text += (
+            (
+                f"（候補: {', '.join(suggestions)}）"
+                if lang == "ja"
+                else f" (closest: {', '.join(suggestions)})"
+            )
+            if suggestions
+            else ""
+        )
+        return {
+            "available": True,
+            "answer": text + ("。" if lang == "ja" else "."),
+            "error": "unknown_model",
+            "suggestions": suggestions,
+        }
+    workload = parse_workload(question)
+    costs = [workload_cost(row, workload) for row in rows]
+    objects = [price_json(row, c) for row, c in zip(rows, costs, strict=True)]
+    return {
+        "available": True,
+        "answer": describe(rows, costs, lang, cite=True),
+        "citations": [price_citation(n, row) for n, row in enumerate(rows, start=1)],
+        **objects[0],
+        "comparison": objects[1:] or None,
+        "workload": {
+            "input_tokens": workload.input_tokens,
+            "output_tokens": workload.output_tokens,
+            "requests": workload.requests,
+            "period": workload.period,
+        },
+    }
+
+
+class PriceQuery(BaseModel):
+    model: str = Field(
+        description="A Bedrock model name or id: 'DeepSeek-R1', 'claude-3-haiku', 'amazon.nova-micro-v1:0'."
+    )
+    input_tokens: int = Field(default=0, ge=0, description="Input tokens per request.")
+    output_tokens: int = Field(default=0, ge=0, description="Output tokens per request.")
+    requests: float = Field(default=1, gt=0, description="Number of requests (per period, if one is meant).")
+    region: str | None = Field(default=None, description="AWS Region code, e.g. us-east-1.")
+
+
+def make_pricing_tool(table: PriceTable | None = None) -> StructuredTool:
+    chosen = table or load_table()
+
+    def pricing(
+        model: str,
+        input_tokens: int = 0,
+        output_tokens: int = 0,
+        requests: float = 1,
+        region: str | None = None,
+    ) -> dict[str, Any]:
+        try:
+            row = chosen.resolve(model, region)
+        except PriceError as exc:
+            return {"error": {"code": exc.code, "message": str(exc), "suggestions": exc.suggestions}}
+        result = cost(row, input_tokens, output_tokens, requests) if input_tokens or output_tokens else None
+        return price_json(row, result)
+
     return StructuredTool.from_function(
-        func=lookup_price,
+        func=pricing,
         name="pricing",
         description=(
             "Look up on-demand prices of Amazon Bedrock models (USD per 1,000 input and output tokens, "
-            "region, date, source) and compute the cost of a workload. Use it when the learner asks how "
-            "much something costs or which model is cheaper; not for how to reduce cost (use docs)."
+            "with region, date and source) and compute the cost of a workload. Use it when the learner asks "
+            "how much something costs or which model is cheaper; not for how to reduce cost (use docs). "
+            "An unknown or ambiguous model name returns an error listing the closest models."
         ),
         args_schema=PriceQuery,
     )

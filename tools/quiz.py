@@ -17,8 +17,13 @@ NOT_AVAILABLE = {
 }
 
 
-def make_quiz(topic: str, n: int = 5) -> dict[str, object]:
-    return {"available": False, "topic": topic, "questions": [], "message": NOT_AVAILABLE}
+def make_quiz(topic: str, n: int = 5, lang: str = "ja") -> dict[str, object]:
+    return {
+        "available": False,
+        "topic": topic,
+        "questions": [],
+        "answer": NOT_AVAILABLE.get(lang, NOT_AVAILABLE["en"]),
+    }
 
 
 def make_quiz_tool() -> StructuredTool:

@@ -22,6 +22,10 @@ from tools.retrieval import HybridRetriever
 from tools.translate import default_glossary
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
+EXAMPLE_PRICE_QUESTION = (
+    "Bedrock で DeepSeek-R1 に 2,000 トークン入力して 1,000 トークン出力する"
+    "リクエストを 1時間に100回送るといくら？"
+)
 QUESTION = "SageMaker のトレーニングジョブが S3 にアクセスするには IAM ユーザーが必要ですか？"
 
 
@@ -132,9 +136,19 @@ def test_translate_route_answers_with_the_official_name(retriever: HybridRetriev
     assert state["translation"]["text"] == "execution role" and state["answer"] == "英訳: execution role"
 
 
-def test_pricing_and_quiz_routes_say_clearly_they_are_not_available_yet(retriever: HybridRetriever) -> None:
+def test_pricing_route_states_the_cost_with_its_source(retriever: HybridRetriever) -> None:
     graph = build_graph(deps_with(retriever, ProviderUnavailable("none")))
-    assert "まだ使えません" in ask(graph, "Nova Micro の料金は？")["answer"]
+    state = ask(
+        graph,
+        EXAMPLE_PRICE_QUESTION,
+    )
+    assert state["route"] == "pricing" and "0.81 USD" in state["answer"]
+    assert state["price"]["model_id"] == "deepseek.r1-v1:0" and state["price"]["cost"] == 0.81
+    assert state["citations"][0]["url"] == "https://aws.amazon.com/bedrock/pricing/"
+
+
+def test_quiz_route_says_clearly_it_is_not_available_yet(retriever: HybridRetriever) -> None:
+    graph = build_graph(deps_with(retriever, ProviderUnavailable("none")))
     assert "not available yet" in ask(graph, "Quiz me on IAM policies")["answer"]
 
 

@@ -111,3 +111,46 @@ def test_doctor_names_the_missing_index_and_its_fix(
     assert checks["tokenizer"]["ok"] and checks["embedding"]["ok"] and checks["html parser"]["ok"]
     assert not checks["index"]["ok"] and "awsstudy ingest" in checks["index"]["fix"]
     assert code == 1
+
+
+def test_price_contract_and_cost(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+    code, out, _ = run(capsys, "price", "DeepSeek-R1", "--json")
+    price = json.loads(out)
+    assert code == 0 and (price["input_per_1k"], price["output_per_1k"]) == (0.00135, 0.0054)
+    assert {"model_id", "model_name", "region", "currency", "cost", "as_of", "source"} <= set(price)
+    code, out, _ = run(
+        capsys, "price", "deepseek r1", "--input-tokens", "200000", "--output-tokens", "100000", "--json"
+    )
+    assert json.loads(out)["cost"] == 0.81
+
+
+def test_price_of_an_invented_model_lists_suggestions(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    code, out, err = run(capsys, "price", "Deepseak R9 Mega", "--json")
+    error = json.loads(out)["error"]
+    assert code == 1 and error["code"] == "unknown_model" and "closest" in error["message"]
+    assert "DeepSeek" in err
+
+
+def test_route_contract(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+    code, out, _ = run(capsys, "route", "DeepSeek-R1 の料金は？", "--json")
+    assert code == 0 and json.loads(out) == {"route": "pricing", "lang": "ja"}
+
+
+def test_ask_contract_offline(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+    run(capsys, "ingest", str(FIXTURES / "docs"))
+    code, out, _ = run(capsys, "ask", "How do I restore a deleted object in a versioned bucket?", "--json")
+    answer = json.loads(out)
+    assert code == 0
+    assert {"route", "lang", "answer", "citations", "provider", "model", "timings_ms"} <= set(answer)
+    assert answer["route"] == "docs" and answer["provider"] == "extractive" and answer["citations"]
+    assert {"n", "id", "title", "location", "url", "text"} <= set(answer["citations"][0])
+    code, out, _ = run(
+        capsys,
+        "ask",
+        "DeepSeek-R1 で 2,000 input + 1,000 output tokens, 100 requests an hour だといくら？",
+        "--json",
+    )
+    priced = json.loads(out)
+    assert priced["route"] == "pricing" and priced["price"]["cost"] == 0.81 and "0.81" in priced["answer"]
