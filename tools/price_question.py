@@ -98,3 +98,35 @@ def _requests(text: str) -> tuple[float | None, str | None]:
         unit = before.group(1)
         return count, "hour" if "時間" in unit else "day" if "日" in unit else "month"
     return count, None
+
+
+_REGIONS = {
+    "ap-northeast-1": r"東京|tokyo",
+    "ap-northeast-3": r"大阪|osaka",
+    "us-east-1": r"バージニア|virginia",
+    "us-east-2": r"オハイオ|ohio",
+    "us-west-2": r"オレゴン|oregon",
+    "eu-central-1": r"フランクフルト|frankfurt",
+    "eu-west-1": r"アイルランド|ireland",
+    "eu-west-2": r"ロンドン|london",
+    "eu-west-3": r"パリ|paris",
+    "ap-southeast-1": r"シンガポール|singapore",
+    "ap-southeast-2": r"シドニー|sydney",
+    "ap-south-1": r"ムンバイ|mumbai",
+    "ca-central-1": r"カナダ|canada",
+    "sa-east-1": r"サンパウロ|são paulo|sao paulo",
+}
+_REGION_CODE = re.compile(
+    r"\b(?:us|eu|ap|ca|sa|me|af|il|mx)-(?:[a-z]+-)?(?:north|south|east|west|central|northeast|southeast|southwest|northwest)-\d\b"
+)
+
+
+def parse_region(text: str) -> str | None:
+    """The AWS Region a question names ("東京リージョン", "us-west-2"), if any."""
+    code = _REGION_CODE.search(text.lower())
+    if code:
+        return code.group(0)
+    for region, pattern in _REGIONS.items():
+        if re.search(pattern, text, re.I):
+            return region
+    return None

@@ -1,8 +1,10 @@
 """Where Bedrock prices come from: the shipped snapshot's builder, the public AWS Price List offer
 files, and the Price List API. Each yields PriceRows; none of them ever guesses a price.
 
-Regenerate the snapshot (maintainers, with the `prices` extra and a litellm wheel's JSON):
-    python -m tools.price_sources --litellm-json litellm/model_prices_and_context_window_backup.json
+Regenerate the snapshot (maintainers, with the `prices` extra and the JSON inside a litellm wheel,
+`pip download --no-deps litellm` and unzip):
+    python -m tools.price_sources --litellm-version 1.109.1 \
+        --litellm-json litellm/model_prices_and_context_window_backup.json
 """
 
 from __future__ import annotations
@@ -209,7 +211,7 @@ def rows_from_genai_prices(as_of: str) -> tuple[list[PriceRow], str]:
             continue  # the in-Region price is the on-demand list price
         by_id[model_id] = PriceRow(
             model_id=model_id,
-            model_name=_name_from_id(model_id) if not model.name or "(" in model.name else model.name,
+            model_name=model.name if model.name and "(" not in model.name else _name_from_id(model_id),
             provider=model_id.split(".")[0],
             kind="embedding" if "embed" in model_id else "text",
             region="us-east-1",
@@ -326,14 +328,17 @@ _BRANDS = {"cohere": "Cohere", "deepseek": "DeepSeek", "ai21": "AI21", "writer":
 def _name_from_id(model_id: str) -> str:
     """ "anthropic.claude-3-5-haiku-20241022-v1:0" -> "Claude 3.5 Haiku"."""
     vendor, _, rest = model_id.partition(".")
-    rest = re.sub(r"-v\d+(:\d+)?$|:\d+$|-\d{8}", "", rest)
+    rest = re.sub(r"-v1(:\d+)?$|:\d+$|-\d{8}", "", rest)
+    rest = re.sub(r"-(v\d+)(:\d+)?$", r" \1", rest)  # a second version keeps its tag: "... Sonnet v2"
     words = [w if w[:1].isdigit() else w.capitalize() for w in rest.replace("-", " ").split()]
     name = re.sub(r"\b(\d) (\d)\b", r"\1.\2", " ".join(words))
     brand = _BRANDS.get(vendor, "")
     return f"{brand} {name}".strip()
 
 
-def build_snapshot(litellm_json: Path | None, out: Path = SNAPSHOT_FILE) -> dict[str, Any]:
+def build_snapshot(
+    litellm_json: Path | None, litellm_version: str | None = None, out: Path = SNAPSHOT_FILE
+) -> dict[str, Any]:
     as_of = time.strftime("%Y-%m-%d")
     rows, version = rows_from_genai_prices(as_of)
     sources = {"genai-prices": version}
@@ -342,12 +347,16 @@ def build_snapshot(litellm_json: Path | None, out: Path = SNAPSHOT_FILE) -> dict
         extra, entries = rows_from_litellm(litellm_json, as_of, {r.model_id for r in rows})
         checks = cross_check(rows, entries)
         rows += extra
-        sources["litellm"] = str(entries.get("sample_spec", {}).get("version", litellm_json.parent.name))
+        sources["litellm"] = litellm_version or "unknown"
     snapshot = {
         "generated_by": "python -m tools.price_sources",
         "generated_at": as_of,
         "sources": sources,
         "cross_checks": checks,
+        "cross_check_note": (
+            "Where the two disagree, genai-prices gives the in-Region (regional endpoint) price and litellm "
+            "the global cross-Region inference price, 10% lower; this snapshot keeps the in-Region price."
+        ),
         "rows": [r.as_json() for r in sorted(rows, key=lambda r: (r.provider, r.model_id))],
     }
     out.write_text(json.dumps(snapshot, ensure_ascii=False, indent=1) + "\n")
@@ -366,8 +375,9 @@ def main() -> None:
     parser.add_argument(
         "--litellm-json", type=Path, help="litellm's model_prices JSON, for gaps and cross-checks"
     )
+    parser.add_argument("--litellm-version", help="the litellm release that JSON comes from")
     args = parser.parse_args()
-    snapshot = build_snapshot(args.litellm_json)
+    snapshot = build_snapshot(args.litellm_json, args.litellm_version)
     disagree = [c for c in snapshot["cross_checks"] if not c["agree"]]
     print(
         f"{len(snapshot['rows'])} rows; cross-checked {len(snapshot['cross_checks'])}, "

@@ -18,7 +18,9 @@ _ALIASES = {
     "オーパス": "opus", "マイクロ": "micro", "ライト": "lite", "プロ": "pro", "プレミア": "premier",
     "エンベディング": "embed", "埋め込み": "embed", "ジェンマ": "gemma", "クウェン": "qwen",
 }  # fmt: skip
-_VENDORS = r"\b(?:amazon|anthropic|meta|mistral ai|cohere|deepseek ai|aws|bedrock)\b"
+# Vendor words that are not part of a model's name ("Amazon Nova Micro" is "nova micro"); Mistral,
+# Cohere and DeepSeek stay, since their names start with them.
+_VENDORS = r"\b(?:amazon|anthropic|meta|aws|bedrock)\b"
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ def _keys(row: PriceRow) -> set[str]:
     short_id = row.model_id.split(".", 1)[-1]
     keys = {normalise(row.model_id), normalise(short_id), normalise(row.model_name)}
     keys |= {k.replace(" instruct", "") for k in keys}
+    # the family without its release tag: "mistral large 24.02" is also "mistral large"
+    keys |= {re.sub(r"(?: \d{2}\.\d{2}| \d{4})$", "", k) for k in keys}
     return {k for k in keys if k}
 
 
@@ -171,6 +175,9 @@ class PriceTable:
     def _label(self, model_id: str) -> str:
         row = next(r for r in self.rows if r.model_id == model_id)
         return f"{row.model_name} ({model_id})"
+
+    def in_region(self, model_id: str, region: str | None) -> PriceRow:
+        return self._in_region(model_id, region)
 
     def _in_region(self, model_id: str, region: str | None) -> PriceRow:
         rows = [r for r in self.rows if r.model_id == model_id]

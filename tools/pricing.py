@@ -12,7 +12,7 @@ from typing import Any
 from langchain_core.tools import StructuredTool
 from pydantic import BaseModel, Field
 
-from tools.price_question import Workload, parse_workload
+from tools.price_question import Workload, parse_region, parse_workload
 from tools.price_table import Cost, PriceError, PriceRow, PriceTable, cost
 
 REFRESH_HINT = {
@@ -217,11 +217,15 @@ def price_for_question(question: str, table: PriceTable, lang: str) -> dict[str,
             "suggestions": suggestions,
         }
     workload = parse_workload(question)
+    region = parse_region(question)
+    notes: list[str] = []
+    if region is not None:
+        rows, notes = _in_region(table, rows, region, lang)
     costs = [workload_cost(row, workload) for row in rows]
     objects = [price_json(row, c) for row, c in zip(rows, costs, strict=True)]
     return {
         "available": True,
-        "answer": describe(rows, costs, lang, cite=True),
+        "answer": "\n".join([*notes, describe(rows, costs, lang, cite=True)]),
         "citations": [price_citation(n, row) for n, row in enumerate(rows, start=1)],
         **objects[0],
         "comparison": objects[1:] or None,
@@ -232,6 +236,29 @@ def price_for_question(question: str, table: PriceTable, lang: str) -> dict[str,
             "period": workload.period,
         },
     }
+
+
+def _in_region(
+    table: PriceTable, rows: list[PriceRow], region: str, lang: str
+) -> tuple[list[PriceRow], list[str]]:
+    """Each model's price in the asked Region; where the table has none, say so and keep the row it has."""
+    chosen, notes = [], []
+    for row in rows:
+        try:
+            chosen.append(table.in_region(row.model_id, region))
+        except PriceError:
+            chosen.append(row)
+            if lang == "ja":
+                notes.append(
+                    f"{row.model_name} の {region} の価格は手元のデータにありません。"
+                    f"以下は {row.region} の価格です（`awsstudy price --refresh` で全リージョンを取得）。"
+                )
+            else:
+                notes.append(
+                    f"No {region} price for {row.model_name} in the local data; below is its {row.region} "
+                    "price (`awsstudy price --refresh` fetches every Region)."
+                )
+    return chosen, notes
 
 
 class PriceQuery(BaseModel):

@@ -216,3 +216,9 @@ def test_refresh_without_network_is_a_clear_error(tmp_path: Path, monkeypatch: p
     with pytest.raises(PriceError, match="cannot reach the AWS Price List"):
         refresh_prices(tmp_path / "prices" / "refreshed.json")
     assert not (tmp_path / "prices" / "refreshed.json").exists()
+
+
+def test_a_region_without_a_price_is_said_not_swapped(table: PriceTable) -> None:
+    result = price_for_question("Llama 3 70B を東京リージョンで使うといくらかかりますか？", table, "ja")
+    assert "ap-northeast-1 の価格は手元のデータにありません" in result["answer"]
+    assert result["region"] == "us-east-1"
