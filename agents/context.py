@@ -33,9 +33,7 @@ class Runtime:
         """The compiled graph with a SQLite checkpointer in the data directory."""
         from langgraph.checkpoint.sqlite import SqliteSaver
 
-        connection = sqlite3.connect(
-            self.settings.data_dir / "conversations.sqlite3", check_same_thread=False
-        )
+        connection = sqlite3.connect(self.settings.data_dir / "conversations.sqlite3", check_same_thread=False)
         self._closers.append(connection)
         return build_graph(self.deps(provider), SqliteSaver(connection))
 

@@ -23,9 +23,7 @@ MAX_SENTENCES = 4
 MAX_PER_PASSAGE = 2
 MIN_RELATIVE_SCORE = 0.6  # a sentence far below the best one is noise, not support
 _SPLIT = re.compile(r"(?<=[。！？])|(?<=[.!?])\s+(?=[A-Z0-9\"'(「])|\n+")
-_YES_NO_JA = re.compile(
-    r"(ですか|ますか|でしょうか|ありますか|できますか|必要ですか|べきですか|ません?か)[？?]?\s*$"
-)
+_YES_NO_JA = re.compile(r"(ですか|ますか|でしょうか|ありますか|できますか|必要ですか|べきですか|ません?か)[？?]?\s*$")
 _YES_NO_EN = re.compile(r"^(is|are|do|does|did|can|could|should|must|will|would|has|have)\b", re.I)
 _NEGATIVE = re.compile(
     r"不要|必要ありません|必要はありません|必要ない|必要としません|できません|ありません|使えません|"
@@ -62,9 +60,7 @@ def extractive_answer(
     lang = lang or detect_language(question)
     if not passages:
         return ExtractiveAnswer(_no_sources(lang), [])
-    candidates = [
-        (n, sentence) for n, passage in enumerate(passages, start=1) for sentence in _sentences(passage)
-    ]
+    candidates = [(n, sentence) for n, passage in enumerate(passages, start=1) for sentence in _sentences(passage)]
     if not candidates:
         return ExtractiveAnswer(_no_sources(lang), [])
     texts = [question, *([query_en] if query_en else []), *(s for _, s in candidates)]
@@ -112,12 +108,7 @@ def _sentences(passage: Passage) -> list[str]:
     out = []
     for piece in _SPLIT.split(passage.text):
         sentence = piece.strip().lstrip("-+•*・ ").strip()
-        if (
-            not 12 <= len(sentence) <= 300
-            or sentence in headings
-            or "http" in sentence
-            or sentence[-1] in "?？"
-        ):
+        if not 12 <= len(sentence) <= 300 or sentence in headings or "http" in sentence or sentence[-1] in "?？":
             continue
         if sentence.startswith(("```", "|", "参考:", "参考：")):
             continue
@@ -157,7 +148,5 @@ def _annotate(sentence: str, glossary: Glossary, lang: Lang) -> str:
 
 def _no_sources(lang: Lang) -> str:
     if lang == "ja":
-        return (
-            "索引の資料にはこの質問の答えが見つかりませんでした。質問を言い換えるか、資料を追加してください。"
-        )
+        return "索引の資料にはこの質問の答えが見つかりませんでした。質問を言い換えるか、資料を追加してください。"
     return "The indexed sources do not contain an answer to this question. Rephrase it or add sources."

@@ -22,7 +22,7 @@ from agents.state import AgentState
 from knowledge.passage import Passage
 from tools.price_table import PriceTable
 from tools.pricing import load_table, price_for_question
-from tools.quiz import make_quiz
+from tools.quiz import QuizGenerator, quiz_request, quiz_summary
 from tools.retrieval import HybridRetriever
 from tools.translate import Glossary, Translator, english_search_query, translate_text, translation_target
 
@@ -37,6 +37,7 @@ class AgentDeps:
     router_model: BaseChatModel | None = None
     translator: Translator | None = None
     prices: PriceTable | None = None
+    quiz_model: BaseChatModel | None = None
     k: int = 5
 
 
@@ -104,7 +105,17 @@ def pricing(state: AgentState, deps: AgentDeps) -> dict[str, Any]:
 
 
 def quiz(state: AgentState, deps: AgentDeps) -> dict[str, Any]:
-    return {"quiz": make_quiz(state["standalone_question"], lang=state["lang"])}
+    start = time.perf_counter()
+    topic, n = quiz_request(state["standalone_question"])
+    generator = QuizGenerator(deps.retriever, deps.quiz_model, deps.glossary)
+    questions = generator.generate(topic, n, state["lang"])
+    payload = {
+        "topic": topic,
+        "questions": [q.model_dump() for q in questions],
+        "answer": quiz_summary(questions, state["lang"]),
+        "citations": [],
+    }
+    return {"quiz": payload, "timings_ms": _lap(state, "quiz", start)}
 
 
 def answer(state: AgentState, deps: AgentDeps) -> dict[str, Any]:

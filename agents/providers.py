@@ -74,10 +74,7 @@ def explain_bedrock_error(model_id: str, region: str) -> Callable[[Exception], s
             code = str(response.get("Error", {}).get("Code", ""))
         message = str(exc)
         name = exc.__class__.__name__
-        if (
-            name in ("NoCredentialsError", "PartialCredentialsError")
-            or "Unable to locate credentials" in message
-        ):
+        if name in ("NoCredentialsError", "PartialCredentialsError") or "Unable to locate credentials" in message:
             return "no AWS credentials found"
         if code == "AccessDeniedException" or "AccessDenied" in message:
             return (
@@ -86,13 +83,8 @@ def explain_bedrock_error(model_id: str, region: str) -> Callable[[Exception], s
             )
         if code == "ResourceNotFoundException" or "model identifier is invalid" in message.lower():
             return f"the model {model_id} is not available in {region}; choose another model or region"
-        if code == "ValidationException" and (
-            "not supported" in message or "on-demand throughput" in message
-        ):
-            return (
-                f"{model_id} cannot be invoked on demand in {region} "
-                f"(try its inference profile, e.g. us.{model_id})"
-            )
+        if code == "ValidationException" and ("not supported" in message or "on-demand throughput" in message):
+            return f"{model_id} cannot be invoked on demand in {region} (try its inference profile, e.g. us.{model_id})"
         if code in ("ThrottlingException", "ServiceQuotaExceededException", "TooManyRequestsException"):
             return "Bedrock is throttling requests (retried with backoff); try again in a minute"
         if name in ("EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError"):

@@ -44,12 +44,8 @@ class Settings(BaseSettings):
     # use-m3 | e5-small | bedrock:<model id> | sentence-transformers:<model name>
     embedding: str = "use-m3"
     collection: str = "awsstudy"
-    chroma_host: str | None = Field(
-        default=None, validation_alias=AliasChoices("AWSSTUDY_CHROMA_HOST", "CHROMA_HOST")
-    )
-    chroma_port: int = Field(
-        default=8000, validation_alias=AliasChoices("AWSSTUDY_CHROMA_PORT", "CHROMA_PORT")
-    )
+    chroma_host: str | None = Field(default=None, validation_alias=AliasChoices("AWSSTUDY_CHROMA_HOST", "CHROMA_HOST"))
+    chroma_port: int = Field(default=8000, validation_alias=AliasChoices("AWSSTUDY_CHROMA_PORT", "CHROMA_PORT"))
     answer_language: Literal["auto", "ja", "en"] = "auto"
     retrieval_k: int = Field(default=5, ge=1, le=50)
     max_query_chars: int = 2000

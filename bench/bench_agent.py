@@ -31,8 +31,7 @@ def main() -> None:
     args = parser.parse_args()
 
     labelled = [
-        json.loads(line)
-        for line in (ROOT / "tests" / "agents" / "router_cases.jsonl").read_text().splitlines()
+        json.loads(line) for line in (ROOT / "tests" / "agents" / "router_cases.jsonl").read_text().splitlines()
     ]
     right = sum(classify_route(c["question"]) == c["route"] for c in labelled)
     print(
@@ -59,9 +58,7 @@ def main() -> None:
             first_token = None
             state: dict[str, object] = {}
             config = {"configurable": {"thread_id": uuid.uuid4().hex}}
-            for mode, chunk in agent.stream(
-                {"question": item["question"]}, config, stream_mode=["custom", "values"]
-            ):
+            for mode, chunk in agent.stream({"question": item["question"]}, config, stream_mode=["custom", "values"]):
                 if mode == "custom" and "token" in chunk and first_token is None:
                     first_token = time.perf_counter() - started
                 elif mode == "values":
@@ -71,9 +68,7 @@ def main() -> None:
             first.append((first_token if first_token is not None else elapsed) * 1000)
             answer = str(state.get("answer", ""))
             forbidden = any(s.lower() in answer.lower() for s in item.get("answer_must_not", []))
-            facts += (
-                bool(item.get("answer_facts")) and is_evidence(answer, item["answer_facts"]) and not forbidden
-            )
+            facts += bool(item.get("answer_facts")) and is_evidence(answer, item["answer_facts"]) and not forbidden
         rows.append(
             [
                 name,
@@ -84,9 +79,7 @@ def main() -> None:
                 "",
             ]
         )
-    print(
-        table(rows, ["provider", "first token p50 ms", "answer p50 ms", "answer max ms", "key facts", "note"])
-    )
+    print(table(rows, ["provider", "first token p50 ms", "answer p50 ms", "answer max ms", "key facts", "note"]))
     runtime.close()
 
 

@@ -28,9 +28,7 @@ CANDIDATES = ("use-m3", "e5-small")
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data-dir", type=Path, required=True)
-    parser.add_argument(
-        "--questions", type=int, default=30, help="e5-small embeds ~5 passages/s: keep this small"
-    )
+    parser.add_argument("--questions", type=int, default=30, help="e5-small embeds ~5 passages/s: keep this small")
     parser.add_argument("--pool", type=int, default=15, help="candidates taken from each list")
     args = parser.parse_args()
     index = open_index(args.data_dir)
@@ -78,9 +76,7 @@ def main() -> None:
                 )
             vectors = np.asarray([cache[p.id] for p in pool])
             order = np.argsort(-(vectors @ q))
-            rank = next(
-                (n for n, i in enumerate(order, 1) if is_evidence(pool[i].text, item["evidence"])), None
-            )
+            rank = next((n for n, i in enumerate(order, 1) if is_evidence(pool[i].text, item["evidence"])), None)
             ranks["ja" if item.get("lang") == "ja" else "en"].append(rank)
         every = ranks["ja"] + ranks["en"]
         rows.append(
@@ -94,9 +90,7 @@ def main() -> None:
                 f"{np.mean([1 / r if r else 0 for r in every]):.3f}",
             ]
         )
-    print(
-        f"{len(items)} questions; pools of {np.mean([len(p) for _, p in pools]):.0f} candidates on average\n"
-    )
+    print(f"{len(items)} questions; pools of {np.mean([len(p) for _, p in pools]):.0f} candidates on average\n")
     print(table(rows, ["embedding", "passages/s", "queries/s", "hit@5", "ja", "en", "MRR"]))
 
 

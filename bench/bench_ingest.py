@@ -43,17 +43,13 @@ def main() -> None:
                 len(report.errors),
             ]
         )
-        print(
-            table(rows[-1:], ["step", "sources", "passages", "seconds", "passages/s", "MB on disk", "errors"])
-        )
+        print(table(rows[-1:], ["step", "sources", "passages", "seconds", "passages/s", "MB on disk", "errors"]))
     again = ingest(index, [t for _, targets in steps for t in targets])
     print(
         f"\nre-ingest of everything: {again.chunks_added} added, {again.unchanged} sources unchanged, "
         f"{again.seconds:.1f} s"
     )
-    print(
-        "\n" + table(rows, ["step", "sources", "passages", "seconds", "passages/s", "MB on disk", "errors"])
-    )
+    print("\n" + table(rows, ["step", "sources", "passages", "seconds", "passages/s", "MB on disk", "errors"]))
     index.close()
 
 

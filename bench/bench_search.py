@@ -52,9 +52,7 @@ def main() -> None:
                 " ".join(misses) or "-",
             ]
         )
-    print(
-        table(rows, ["retrieval", f"hit@{args.k}", "ja", "en", "MRR", "dups", "p50 ms", "p95 ms", "misses"])
-    )
+    print(table(rows, ["retrieval", f"hit@{args.k}", "ja", "en", "MRR", "dups", "p50 ms", "p95 ms", "misses"]))
 
 
 def _hit(rows: list[dict[str, object]]) -> str:

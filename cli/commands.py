@@ -202,9 +202,7 @@ def evaluate(args: argparse.Namespace) -> int:
     answers = report.get("answers")
     if answers:
         for a in answers["per_answer"]:
-            verdict = (
-                "—" if a["facts_ok"] is None else ("OK" if a["facts_ok"] and not a["forbidden"] else "NG")
-            )
+            verdict = "—" if a["facts_ok"] is None else ("OK" if a["facts_ok"] and not a["forbidden"] else "NG")
             print(
                 f"{a['id']:>8}  route {a['route']:9} {'ok' if a['route_ok'] else 'WRONG':5}  "
                 f"answer {verdict}  "
@@ -348,24 +346,20 @@ def price(args: argparse.Namespace) -> int:
                 emit_json({"models": [price_json(r) for r in rows]})
             else:
                 for r in rows:
-                    print(
-                        f"{r.model_id:55} {r.region:10} in {r.input_per_1k} out {r.output_per_1k} "
-                        f"/1K  ({r.as_of})"
-                    )
+                    print(f"{r.model_id:55} {r.region:10} in {r.input_per_1k} out {r.output_per_1k} /1K  ({r.as_of})")
             return 0
         if not args.models:
             if refreshed is not None:
                 message = f"refreshed {len(refreshed['rows'])} prices from the {refreshed['source']}"
-                emit_json(
-                    {"refreshed": len(refreshed["rows"]), "source": refreshed["source"]}
-                ) if args.json else print(message)
+                emit_json({"refreshed": len(refreshed["rows"]), "source": refreshed["source"]}) if args.json else print(
+                    message
+                )
                 return 0
             raise CliError("bad_input", "name a model, e.g. `awsstudy price DeepSeek-R1` (or --list)")
         rows = [table.resolve(name, args.region) for name in args.models]
         given = args.input_tokens or args.output_tokens
         costs = [
-            cost(r, args.input_tokens, args.output_tokens, args.requests, args.per) if given else None
-            for r in rows
+            cost(r, args.input_tokens, args.output_tokens, args.requests, args.per) if given else None for r in rows
         ]
     except PriceError as exc:
         raise CliError(exc.code, str(exc)) from exc
@@ -377,4 +371,90 @@ def price(args: argparse.Namespace) -> int:
     return 0
 
 
-__all__ = ["ask", "doctor", "evaluate", "ingest", "price", "route", "search", "sources"]
+def quiz(args: argparse.Namespace) -> int:
+    from tools.quiz import EXAM_DOMAINS, QuizGenerator
+    from tools.quiz_store import ProgressStore, export_anki, export_csv
+
+    if not 1 <= args.n <= 20:
+        raise CliError("bad_input", "-n must be between 1 and 20")
+    settings = _settings(args)
+    store = ProgressStore(settings.data_dir / "progress.sqlite3")
+    try:
+        if args.stats:
+            stats = {"by_domain": store.accuracy_by_domain(), "due": len(store.due(limit=1000))}
+            emit_json(stats) if args.json else _print_stats(stats)
+            return 0
+        with _runtime(args) as runtime:
+            if runtime.index.count() == 0:
+                raise CliError("empty_index", "the index is empty; run `awsstudy ingest` first")
+            runtime.retriever.warm_up()
+            generator = QuizGenerator(runtime.retriever, _router_model(settings))
+            reviews = store.due(limit=args.n)
+            topics = [args.topic] if args.topic else EXAM_DOMAINS.get(args.exam or "", ["AWS 機械学習のサービス"])
+            fresh = []
+            for topic in topics:
+                want = -(-(args.n - len(reviews)) // len(topics))
+                fresh += generator.generate(topic, want, args.lang, seen=store.recent_questions())
+            questions = (reviews + [q for q in fresh if q.id not in {r.id for r in reviews}])[: args.n]
+        if not questions:
+            raise CliError("no_questions", "no questions could be built for this topic from the index; try another")
+        if args.export_csv:
+            export_csv(questions, args.export_csv)
+        if args.export_anki:
+            export_anki(questions, args.export_anki)
+        if args.json or not sys.stdin.isatty():
+            emit_json({"questions": [_question_json(q, q in reviews) for q in questions]})
+            return 0
+        return _interactive(questions, store, {q.id for q in reviews})
+    finally:
+        store.close()
+
+
+def _question_json(q: Any, review: bool) -> dict[str, Any]:
+    keys = ("id", "type", "question", "options", "answer", "explanation", "citations", "domain")
+    return {**{k: getattr(q, k) for k in keys}, "review": review}
+
+
+def _interactive(questions: list[Any], store: Any, reviews: set[str]) -> int:
+    right = 0
+    for n, q in enumerate(questions, start=1):
+        tag = "（復習）" if q.id in reviews else ""
+        how = "1 つ選択" if q.type == "single" else f"{len(q.answer)} つ選択"
+        print(f"\nQ{n}/{len(questions)} {tag}[{q.domain}] {how}\n{q.question}")
+        for i, option in enumerate(q.options):
+            print(f"  {chr(65 + i)}. {option}")
+        chosen = _ask_letters(len(q.options))
+        if chosen is None:
+            print("\n中断しました。ここまでの結果は保存されています。")
+            break
+        correct = store.record(q, chosen)
+        right += correct
+        answer = ", ".join(chr(65 + i) for i in q.answer)
+        print("✓ 正解！" if correct else f"✗ 不正解。正解は {answer}")
+        print(q.explanation)
+        for c in q.citations:
+            print(f"  [{c['n']}] {c['title']} — {c.get('url') or c['location']}")
+    print(f"\n結果: {right}/{len(questions)} 問正解")
+    _print_stats({"by_domain": store.accuracy_by_domain(), "due": len(store.due(limit=1000))})
+    return 0
+
+
+def _ask_letters(count: int) -> list[int] | None:
+    while True:
+        try:
+            raw = input("答え（例: A または A,C）> ").strip().upper()
+        except (EOFError, KeyboardInterrupt):
+            return None
+        letters = [ch for ch in raw if ch.isalpha()]
+        if letters and all(0 <= ord(ch) - 65 < count for ch in letters):
+            return sorted({ord(ch) - 65 for ch in letters})
+        print(f"A〜{chr(64 + count)} の文字で答えてください。")
+
+
+def _print_stats(stats: dict[str, Any]) -> None:
+    for domain, s in stats["by_domain"].items():
+        print(f"  {domain or '(分野なし)'}: {s['correct']}/{s['attempts']} ({s['accuracy']:.0%})")
+    print(f"  復習の予定: {stats['due']} 問")
+
+
+__all__ = ["ask", "doctor", "evaluate", "ingest", "price", "quiz", "route", "search", "sources"]

@@ -13,9 +13,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="awsstudy", description="Study assistant for the AWS certification exams."
-    )
+    parser = argparse.ArgumentParser(prog="awsstudy", description="Study assistant for the AWS certification exams.")
     parser.add_argument("--data-dir", type=Path, help="where the index and progress live (AWSSTUDY_DATA_DIR)")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -25,9 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = command("ingest", "add sources to the index (no argument: the built-in sources)")
-    p.add_argument(
-        "targets", nargs="*", help="files, folders, URLs, sitemaps, or botocore:<service>|botocore:all"
-    )
+    p.add_argument("targets", nargs="*", help="files, folders, URLs, sitemaps, or botocore:<service>|botocore:all")
     p.add_argument("--default", action="store_true", help="also ingest the built-in sources")
     p.add_argument("--kind", choices=["note", "file", "aws-guide", "web"], help="label these sources")
     p.add_argument("--url-list", type=Path, help="a text file with one URL per line")
@@ -67,10 +63,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--requests", type=float, default=1, help="number of requests")
     p.add_argument("--per", choices=["hour", "day", "month"], help="the requests are per hour, day or month")
     p.add_argument("--region", help="AWS Region code (default: us-east-1)")
-    p.add_argument(
-        "--refresh", action="store_true", help="fetch current prices from the AWS Price List first"
-    )
+    p.add_argument("--refresh", action="store_true", help="fetch current prices from the AWS Price List first")
     p.add_argument("--list", action="store_true", help="list every model with a price")
+
+    p = command("quiz", "exam-style practice questions (interactive on a terminal, or --json)")
+    p.add_argument("--topic", help="a service, feature or phrase, e.g. 'SageMaker のデプロイ戦略'")
+    p.add_argument("--exam", choices=["AIF-C01", "MLA-C01"], help="draw topics from this exam's domains")
+    p.add_argument("-n", type=int, default=5, help="number of questions (1-20)")
+    p.add_argument("--lang", choices=["ja", "en"], default="ja")
+    p.add_argument("--export-anki", type=Path, metavar="FILE.apkg", help="also write the questions as an Anki deck")
+    p.add_argument("--export-csv", type=Path, metavar="FILE.csv", help="also write the questions as CSV")
+    p.add_argument("--stats", action="store_true", help="show accuracy by exam domain and reviews due")
 
     command("doctor", "check what is installed and working, with the fix for each problem")
     return parser
@@ -101,6 +104,7 @@ def _handlers() -> dict[str, Handler]:
         "route": commands.route,
         "ask": commands.ask,
         "price": commands.price,
+        "quiz": commands.quiz,
     }
 
 

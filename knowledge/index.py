@@ -292,9 +292,7 @@ class KnowledgeIndex:
         live = self.live_ids()
         return [h for h in keyword.search(tokens, n, keyword.mask(kinds, services)) if h.id in live]
 
-    def passages(
-        self, ids: Sequence[str], with_vectors: bool = False
-    ) -> dict[str, tuple[Passage, np.ndarray | None]]:
+    def passages(self, ids: Sequence[str], with_vectors: bool = False) -> dict[str, tuple[Passage, np.ndarray | None]]:
         if not ids:
             return {}
         include = ["documents", "metadatas", *(["embeddings"] if with_vectors else [])]
@@ -338,6 +336,10 @@ def keyword_text(passage: Passage) -> str:
 
 def reset_index(data_dir: Path) -> None:
     """Move a broken or outdated index aside and start empty (used by `ingest --rebuild`)."""
+    from chromadb.api.client import SharedSystemClient
+
+    # Chroma keeps one client per path for the life of the process; drop it with the files.
+    SharedSystemClient.clear_system_cache()
     stamp = time.strftime("%Y%m%d-%H%M%S")
     for name in ("chroma", "manifest.sqlite3", "manifest.sqlite3-wal", "manifest.sqlite3-shm", "bm25"):
         target = data_dir / name

@@ -74,9 +74,7 @@ class Manifest:
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
-            raise ManifestError(
-                f"the manifest {path} is unreadable ({exc}); run `awsstudy ingest --rebuild`"
-            ) from exc
+            raise ManifestError(f"the manifest {path} is unreadable ({exc}); run `awsstudy ingest --rebuild`") from exc
 
     def close(self) -> None:
         self._db.close()
@@ -109,9 +107,7 @@ class Manifest:
         rows = self._db.execute("SELECT id, kind, service, tokens FROM chunks ORDER BY rowid")
         return [ChunkRecord(r[0], r[1], r[2], r[3].split(" ") if r[3] else []) for r in rows]
 
-    def replace_source(
-        self, record: SourceRecord, chunks: Iterable[tuple[str, str, str | None, list[str]]]
-    ) -> None:
+    def replace_source(self, record: SourceRecord, chunks: Iterable[tuple[str, str, str | None, list[str]]]) -> None:
         """Swap a source's passages for new ones in one transaction."""
         with self.transaction() as db:
             db.execute("DELETE FROM chunks WHERE source_id = ?", (record.source_id,))

@@ -51,9 +51,7 @@ def parse_workload(text: str) -> Workload:
     mentions_tokens = re.search(_TOKENS, text, re.I) is not None
     for match in re.finditer(_NUMBER, text):
         start, end = match.span()
-        if any(a <= start < b for a, b in request_spans) or _UNIT_PRICE.search(
-            text[max(0, start - 6) : start]
-        ):
+        if any(a <= start < b for a, b in request_spans) or _UNIT_PRICE.search(text[max(0, start - 6) : start]):
             continue
         if _UNIT_PRICE_AFTER.match(text, end):
             continue  # "1,000 トークンあたり": the unit of a price, not a workload

@@ -47,11 +47,7 @@ def _side(attributes: dict[str, str]) -> str | None:
     usage = attributes.get("usagetype", "").lower()
     if "batch" in usage or "cache" in usage or "batch" in attributes.get("feature", "").lower():
         return None  # on-demand rows only; batch and cache prices are other modes
-    if (
-        kind.startswith("input")
-        or usage.endswith("-input-tokens")
-        or usage.endswith("input-tokens-custom-model")
-    ):
+    if kind.startswith("input") or usage.endswith("-input-tokens") or usage.endswith("input-tokens-custom-model"):
         return "input"
     if kind.startswith("output") or usage.endswith("-output-tokens"):
         return "output"
@@ -142,9 +138,7 @@ def rows_from_pricing_api(client: Any, region: str | None) -> list[PriceRow]:
                 sku = item["product"]["sku"]
                 products.append((sku, item["product"]))
                 terms[sku] = item.get("terms", {}).get("OnDemand", {})
-        rows += rows_from_price_list(
-            products, terms, f"AWS Price List API {code}", time.strftime("%Y-%m-%d"), region
-        )
+        rows += rows_from_price_list(products, terms, f"AWS Price List API {code}", time.strftime("%Y-%m-%d"), region)
     return rows
 
 
@@ -169,9 +163,7 @@ def refresh_prices(cache: Path, region: str | None = None, client: Any | None = 
             "refresh_failed", f"cannot reach the AWS Price List ({exc}); the shipped snapshot stays in use"
         ) from exc
     except Exception as exc:  # botocore ClientError, a changed file format
-        raise PriceError(
-            "refresh_failed", f"the price refresh failed ({exc.__class__.__name__}: {exc})"
-        ) from exc
+        raise PriceError("refresh_failed", f"the price refresh failed ({exc.__class__.__name__}: {exc})") from exc
     if not rows:
         raise PriceError("refresh_failed", "the AWS Price List returned no Bedrock token prices")
     payload = {
@@ -200,9 +192,7 @@ def rows_from_genai_prices(as_of: str) -> tuple[list[PriceRow], str]:
     for model in aws.models:
         prices = model.prices
         output = getattr(prices, "output_mtok", None)
-        if not isinstance(getattr(prices, "input_mtok", None), Decimal) or not isinstance(
-            output, Decimal | None
-        ):
+        if not isinstance(getattr(prices, "input_mtok", None), Decimal) or not isinstance(output, Decimal | None):
             continue  # conditional or tiered prices: left out rather than simplified
         raw_id = model.id
         scope = "global" if raw_id.startswith("global.") else "in-Region"
@@ -236,12 +226,7 @@ def rows_from_litellm(path: Path, as_of: str, known: set[str]) -> tuple[list[Pri
         ):
             continue
         prefix = key.split(".")[0]
-        if (
-            "/" in key
-            or "@" in key
-            or prefix in ("us", "us-gov", "eu", "apac", "global", "jp", "au")
-            or key in known
-        ):
+        if "/" in key or "@" in key or prefix in ("us", "us-gov", "eu", "apac", "global", "jp", "au") or key in known:
             continue  # regional variants, step/size variants, and models the primary source has
         if entry.get("mode") == "embedding" and entry.get("input_cost_per_token"):
             rows.append(
@@ -274,11 +259,7 @@ def rows_from_litellm(path: Path, as_of: str, known: set[str]) -> tuple[list[Pri
                     per_image=entry["output_cost_per_image"],
                 )
             )
-        elif (
-            entry.get("mode") == "chat"
-            and entry.get("input_cost_per_token")
-            and entry.get("output_cost_per_token")
-        ):
+        elif entry.get("mode") == "chat" and entry.get("input_cost_per_token") and entry.get("output_cost_per_token"):
             rows.append(
                 PriceRow(
                     key,
@@ -369,20 +350,13 @@ def _lines(rows: Iterable[PriceRow]) -> Iterator[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--litellm-json", type=Path, help="litellm's model_prices JSON, for gaps and cross-checks"
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--litellm-json", type=Path, help="litellm's model_prices JSON, for gaps and cross-checks")
     parser.add_argument("--litellm-version", help="the litellm release that JSON comes from")
     args = parser.parse_args()
     snapshot = build_snapshot(args.litellm_json, args.litellm_version)
     disagree = [c for c in snapshot["cross_checks"] if not c["agree"]]
-    print(
-        f"{len(snapshot['rows'])} rows; cross-checked {len(snapshot['cross_checks'])}, "
-        f"disagreeing {len(disagree)}"
-    )
+    print(f"{len(snapshot['rows'])} rows; cross-checked {len(snapshot['cross_checks'])}, disagreeing {len(disagree)}")
     for check in disagree:
         print("  differs:", check)
 

@@ -154,14 +154,11 @@ class PriceTable:
             return self._in_region(models[0], region)
         if len(models) > 1:
             names = [self._label(m) for m in models][:8]
-            raise PriceError(
-                "ambiguous_model", f"{name!r} matches several models: {', '.join(names)}; name one", names
-            )
+            raise PriceError("ambiguous_model", f"{name!r} matches several models: {', '.join(names)}; name one", names)
         suggestions = self.closest(name)
         raise PriceError(
             "unknown_model",
-            f"no price for a model called {name!r}"
-            + (f"; closest: {', '.join(suggestions)}" if suggestions else ""),
+            f"no price for a model called {name!r}" + (f"; closest: {', '.join(suggestions)}" if suggestions else ""),
             suggestions,
         )
 
@@ -208,18 +205,14 @@ class PriceTable:
         taken: list[tuple[int, int]] = []
         for at, negative_length, row in found:
             span = (at, at - negative_length)
-            if any(a < span[1] and span[0] < b for a, b in taken) or row.model_id in {
-                r.model_id for r in chosen
-            }:
+            if any(a < span[1] and span[0] < b for a, b in taken) or row.model_id in {r.model_id for r in chosen}:
                 continue
             taken.append(span)
             chosen.append(row)
         return chosen
 
 
-def cost(
-    row: PriceRow, input_tokens: int, output_tokens: int, requests: float = 1, period: str | None = None
-) -> Cost:
+def cost(row: PriceRow, input_tokens: int, output_tokens: int, requests: float = 1, period: str | None = None) -> Cost:
     if row.kind == "image":
         raise PriceError("not_token_priced", f"{row.model_name} is priced per image ({row.per_image} USD)")
     return Cost(row, input_tokens, output_tokens, requests, period)

@@ -65,9 +65,7 @@ def price_json(row: PriceRow, result: Cost | None = None) -> dict[str, Any]:
 def workload_cost(row: PriceRow, workload: Workload) -> Cost | None:
     if (workload.input_tokens is None and workload.output_tokens is None) or row.kind == "image":
         return None
-    return cost(
-        row, workload.input_tokens or 0, workload.output_tokens or 0, workload.requests or 1, workload.period
-    )
+    return cost(row, workload.input_tokens or 0, workload.output_tokens or 0, workload.requests or 1, workload.period)
 
 
 PRICING_PAGE = "https://aws.amazon.com/bedrock/pricing/"
@@ -75,9 +73,7 @@ PRICING_PAGE = "https://aws.amazon.com/bedrock/pricing/"
 
 def price_citation(n: int, row: PriceRow) -> dict[str, Any]:
     """A price row as a numbered citation: where the figure comes from, and the page to check it on."""
-    output = (
-        f", output {usd(row.output_per_1k)} USD per 1,000 tokens" if row.output_per_1k is not None else ""
-    )
+    output = f", output {usd(row.output_per_1k)} USD per 1,000 tokens" if row.output_per_1k is not None else ""
     image = f", {usd(row.per_image)} USD per image" if row.per_image is not None else ""
     return {
         "n": n,
@@ -102,9 +98,7 @@ def describe(rows: list[PriceRow], costs: list[Cost | None], lang: str, cite: bo
         lines.append(_compare(rows, costs, lang))
     first = rows[0]
     if lang == "ja":
-        lines.append(
-            f"価格は {first.as_of} 時点のスナップショット（出典: {first.source}）。{REFRESH_HINT['ja']}"
-        )
+        lines.append(f"価格は {first.as_of} 時点のスナップショット（出典: {first.source}）。{REFRESH_HINT['ja']}")
     else:
         lines.append(f"Prices as of {first.as_of} (source: {first.source}). {REFRESH_HINT['en']}")
     return "\n".join(lines)
@@ -118,9 +112,7 @@ _MODE_JA = {
 
 def _describe_row(row: PriceRow, lang: str) -> list[str]:
     if lang == "ja":
-        head = (
-            f"{row.model_name}（{row.model_id}）の料金（{row.region}、{_MODE_JA.get(row.mode, row.mode)}）:"
-        )
+        head = f"{row.model_name}（{row.model_id}）の料金（{row.region}、{_MODE_JA.get(row.mode, row.mode)}）:"
         if row.per_image is not None:
             return [head, f"- 画像 1 枚あたり {usd(row.per_image)} USD"]
         out = [head, f"- 入力 1,000 トークンあたり {usd(row.input_per_1k)} USD"]
@@ -154,13 +146,10 @@ def _describe_cost(c: Cost, lang: str) -> list[str]:
                 f"{total_out:,} / 1,000 × {usd(c.row.output_per_1k)} = {usd(c.output_cost)} USD"
             )
         out.append(
-            f"- 合計: {usd(c.input_cost)} + {usd(c.output_cost)} = {usd(c.total)} USD"
-            + (f"／{per}" if per else "")
+            f"- 合計: {usd(c.input_cost)} + {usd(c.output_cost)} = {usd(c.total)} USD" + (f"／{per}" if per else "")
         )
         return out
-    scope = (
-        f" ({times} requests per {per})" if per else (f" ({times} requests)" if n != 1 else " (one request)")
-    )
+    scope = f" ({times} requests per {per})" if per else (f" ({times} requests)" if n != 1 else " (one request)")
     out = [f"Cost{scope}:"]
     out.append(
         f"- input: {c.input_tokens:,} tokens × {times} = {total_in:,} tokens → "
@@ -172,8 +161,7 @@ def _describe_cost(c: Cost, lang: str) -> list[str]:
             f"{total_out:,} / 1,000 × {usd(c.row.output_per_1k)} = {usd(c.output_cost)} USD"
         )
     out.append(
-        f"- total: {usd(c.input_cost)} + {usd(c.output_cost)} = {usd(c.total)} USD"
-        + (f" per {per}" if per else "")
+        f"- total: {usd(c.input_cost)} + {usd(c.output_cost)} = {usd(c.total)} USD" + (f" per {per}" if per else "")
     )
     return out
 
@@ -202,11 +190,7 @@ def price_for_question(question: str, table: PriceTable, lang: str) -> dict[str,
         else:
             text = "I could not tell which model you mean; name the model"
         text += (
-            (
-                f"（候補: {', '.join(suggestions)}）"
-                if lang == "ja"
-                else f" (closest: {', '.join(suggestions)})"
-            )
+            (f"（候補: {', '.join(suggestions)}）" if lang == "ja" else f" (closest: {', '.join(suggestions)})")
             if suggestions
             else ""
         )
@@ -238,9 +222,7 @@ def price_for_question(question: str, table: PriceTable, lang: str) -> dict[str,
     }
 
 
-def _in_region(
-    table: PriceTable, rows: list[PriceRow], region: str, lang: str
-) -> tuple[list[PriceRow], list[str]]:
+def _in_region(table: PriceTable, rows: list[PriceRow], region: str, lang: str) -> tuple[list[PriceRow], list[str]]:
     """Each model's price in the asked Region; where the table has none, say so and keep the row it has."""
     chosen, notes = [], []
     for row in rows:

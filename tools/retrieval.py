@@ -86,9 +86,7 @@ def check_query(query: str, max_chars: int = MAX_QUERY_CHARS) -> str:
     if not cleaned:
         raise QueryError("the question is empty")
     if len(cleaned) > max_chars:
-        raise QueryError(
-            f"the question is too long ({len(cleaned):,} characters; the limit is {max_chars:,})"
-        )
+        raise QueryError(f"the question is too long ({len(cleaned):,} characters; the limit is {max_chars:,})")
     return cleaned
 
 
@@ -169,9 +167,7 @@ def diversify(
         key = _normalised(passage.text)
         if key in seen_text:
             continue
-        if vector is not None and any(
-            v is not None and _cos(vector, v) >= duplicate_cosine for _, _, v in unique
-        ):
+        if vector is not None and any(v is not None and _cos(vector, v) >= duplicate_cosine for _, _, v in unique):
             continue
         seen_text.add(key)
         unique.append((passage, score, vector))

@@ -158,9 +158,7 @@ class TranslateInput(BaseModel):
     text: str = Field(description="Japanese text or term to render in English (official AWS names).")
 
 
-def make_translate_tool(
-    glossary: Glossary | None = None, translator: Translator | None = None
-) -> StructuredTool:
+def make_translate_tool(glossary: Glossary | None = None, translator: Translator | None = None) -> StructuredTool:
     chosen = glossary or default_glossary()
     return StructuredTool.from_function(
         func=lambda text: translate_text(text, chosen, translator),

@@ -120,10 +120,7 @@ def api_reference_url(service: str, name: str) -> str | None:
 
 def boto3_operation_url(service: str, operation: str) -> str:
     snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", operation).lower()
-    return (
-        "https://boto3.amazonaws.com/v1/documentation/api/latest/reference/services/"
-        f"{service}/client/{snake}.html"
-    )
+    return f"https://boto3.amazonaws.com/v1/documentation/api/latest/reference/services/{service}/client/{snake}.html"
 
 
 def load_service(service: str, loader: Any | None = None) -> SourceDocument:
@@ -142,9 +139,7 @@ def load_service(service: str, loader: Any | None = None) -> SourceDocument:
         section = _shape_section(service, full_name, shape_name, shape, io_shapes)
         if section is not None:
             sections.append(section)
-    digest = hashlib.sha256(
-        (LOADER_VERSION + json.dumps(model, sort_keys=True, default=str)).encode()
-    ).hexdigest()
+    digest = hashlib.sha256((LOADER_VERSION + json.dumps(model, sort_keys=True, default=str)).encode()).hexdigest()
     api_root = _API_REFERENCE.get(service)
     return SourceDocument(
         source_id=f"botocore:{service}",
@@ -158,9 +153,7 @@ def load_service(service: str, loader: Any | None = None) -> SourceDocument:
     )
 
 
-def _operation_section(
-    service: str, full_name: str, name: str, op: dict[str, Any], shapes: dict[str, Any]
-) -> Section:
+def _operation_section(service: str, full_name: str, name: str, op: dict[str, Any], shapes: dict[str, Any]) -> Section:
     parts = [strip_html(op.get("documentation", "")) or f"The {name} operation."]
     input_shape = shapes.get(op.get("input", {}).get("shape", ""), {})
     members = list(_member_lines(input_shape, shapes))

@@ -147,7 +147,5 @@ def with_section_urls(sections: list[Section]) -> list[Section]:
     out = []
     for section in sections:
         match = _DOCS_URL.search(section.text)
-        out.append(
-            replace(section, url=match.group(0).rstrip(".,")) if match and not section.url else section
-        )
+        out.append(replace(section, url=match.group(0).rstrip(".,")) if match and not section.url else section)
     return out

@@ -71,6 +71,4 @@ def html_sections(markup: str, location: str) -> HtmlPage:
             continue
         buf.append(f"- {text}" if element.category == "ListItem" else text)
     flush()
-    return HtmlPage(
-        title=title.split(" - ")[0].strip() or location, sections=sections, canonical_url=canonical_url
-    )
+    return HtmlPage(title=title.split(" - ")[0].strip() or location, sections=sections, canonical_url=canonical_url)

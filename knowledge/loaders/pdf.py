@@ -27,9 +27,7 @@ def pdf_sections(data: bytes, location: str, title_hint: str) -> tuple[str, list
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise LoadError(location, f"malformed PDF ({exc.__class__.__name__})") from exc
     sections = [
-        Section(text=text.strip(), headings=(f"p. {number}",), page=number)
-        for number, text in pages
-        if text.strip()
+        Section(text=text.strip(), headings=(f"p. {number}",), page=number) for number, text in pages if text.strip()
     ]
     if not sections:
         raise LoadError(location, "PDF has no extractable text (scanned images need OCR)")

@@ -44,9 +44,7 @@ def _slide_sections(lines: list[str], starts: list[int], title_hint: str) -> tup
         heading = _slide_title(pieces[0]) if pieces else f"Slide {number}"
         text = "\n".join(f"- {p}" if i else p for i, p in enumerate(pieces))
         last = max(i for i in range(begin, end) if lines[i].strip() or i == begin)
-        sections.append(
-            Section(text=text, headings=(f"{number}. {heading}",), line_start=begin + 1, line_end=last + 1)
-        )
+        sections.append(Section(text=text, headings=(f"{number}. {heading}",), line_start=begin + 1, line_end=last + 1))
     return title, sections
 
 

@@ -34,9 +34,7 @@ def converse_reply(text: str) -> dict[str, Any]:
 
 
 def stubbed_client(service: str = "bedrock-runtime") -> Any:
-    return boto3.client(
-        service, region_name="us-east-1", aws_access_key_id="AKIDTEST", aws_secret_access_key="secret"
-    )
+    return boto3.client(service, region_name="us-east-1", aws_access_key_id="AKIDTEST", aws_secret_access_key="secret")
 
 
 def stubbed_provider(tmp_path: Path) -> tuple[ChatProvider, Stubber]:
@@ -86,9 +84,7 @@ def test_bedrock_errors_fall_back_with_a_clear_notice(
     retriever: HybridRetriever, tmp_path: Path, code: str, message: str
 ) -> None:
     provider, stubber = stubbed_provider(tmp_path)
-    stubber.add_client_error(
-        "converse", service_error_code=code, service_message="stubbed", http_status_code=400
-    )
+    stubber.add_client_error("converse", service_error_code=code, service_message="stubbed", http_status_code=400)
     with stubber:
         state = run(retriever, provider, "How do I restore a deleted object in a versioned S3 bucket?")
     assert state["provider"] == "extractive" and state["citations"]

@@ -23,8 +23,7 @@ from tools.translate import default_glossary
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 EXAMPLE_PRICE_QUESTION = (
-    "Bedrock で DeepSeek-R1 に 2,000 トークン入力して 1,000 トークン出力する"
-    "リクエストを 1時間に100回送るといくら？"
+    "Bedrock で DeepSeek-R1 に 2,000 トークン入力して 1,000 トークン出力するリクエストを 1時間に100回送るといくら？"
 )
 QUESTION = "SageMaker のトレーニングジョブが S3 にアクセスするには IAM ユーザーが必要ですか？"
 
@@ -46,9 +45,7 @@ def retriever(index: KnowledgeIndex, tmp_path: Path) -> HybridRetriever:
     return HybridRetriever(index)
 
 
-def deps_with(
-    retriever: HybridRetriever, provider: ChatProvider | Exception, choice: str = "auto"
-) -> AgentDeps:
+def deps_with(retriever: HybridRetriever, provider: ChatProvider | Exception, choice: str = "auto") -> AgentDeps:
     def factory(name: str) -> ChatProvider:
         if name == "local":
             raise ProviderUnavailable("no local model")
@@ -56,9 +53,7 @@ def deps_with(
             raise provider
         return provider
 
-    return AgentDeps(
-        retriever=retriever, glossary=default_glossary(), provider_choice=choice, provider_factory=factory
-    )
+    return AgentDeps(retriever=retriever, glossary=default_glossary(), provider_choice=choice, provider_factory=factory)
 
 
 def fake_provider(answer: str) -> tuple[ChatProvider, RecordingModel]:
@@ -79,9 +74,7 @@ def ask(graph: Any, question: str, thread: str = "t1") -> dict[str, Any]:
 
 
 def test_docs_question_is_answered_by_the_model_with_citations(retriever: HybridRetriever) -> None:
-    provider, model = fake_provider(
-        "いいえ。IAM ユーザーは不要で、SageMaker は実行ロールを引き受けます [1]。"
-    )
+    provider, model = fake_provider("いいえ。IAM ユーザーは不要で、SageMaker は実行ロールを引き受けます [1]。")
     state = ask(build_graph(deps_with(retriever, provider)), QUESTION)
     assert state["route"] == "docs" and state["lang"] == "ja"
     assert state["provider"] == "bedrock" and state["model"] == "fake-model"
@@ -116,9 +109,7 @@ def test_answer_cites_only_given_passages_and_their_urls(retriever: HybridRetrie
     assert all(c["n"] <= len(state["passages"]) for c in state["citations"])
 
 
-def test_follow_up_resolves_against_the_previous_turn(
-    retriever: HybridRetriever, checkpointer: SqliteSaver
-) -> None:
+def test_follow_up_resolves_against_the_previous_turn(retriever: HybridRetriever, checkpointer: SqliteSaver) -> None:
     provider, _ = fake_provider("DeepSeek-R1 は Bedrock で使える推論モデルです [1]。")
     graph = build_graph(deps_with(retriever, provider), checkpointer)
     ask(graph, "DeepSeek-R1 とは？", thread="conv")
@@ -147,9 +138,13 @@ def test_pricing_route_states_the_cost_with_its_source(retriever: HybridRetrieve
     assert state["citations"][0]["url"] == "https://aws.amazon.com/bedrock/pricing/"
 
 
-def test_quiz_route_says_clearly_it_is_not_available_yet(retriever: HybridRetriever) -> None:
+def test_quiz_route_returns_structured_grounded_questions(retriever: HybridRetriever) -> None:
     graph = build_graph(deps_with(retriever, ProviderUnavailable("none")))
-    assert "not available yet" in ask(graph, "Quiz me on IAM policies")["answer"]
+    state = ask(graph, "Quiz me on Managed Spot Training")
+    assert state["route"] == "quiz" and state["quiz"]["topic"] == "Managed Spot Training"
+    questions = state["quiz"]["questions"]
+    assert questions and all(q["citations"] and len(q["options"]) >= 4 for q in questions)
+    assert state["answer"].startswith(f"{len(questions)} questions")
 
 
 def test_planted_instructions_in_a_document_change_nothing(index: KnowledgeIndex, tmp_path: Path) -> None:

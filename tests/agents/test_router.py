@@ -43,9 +43,7 @@ def test_the_issue_examples(question: str, route: str) -> None:
 
 def test_a_model_decides_when_it_answers_with_a_valid_route() -> None:
     model = ToolCallingFakeModel(
-        responses=[
-            AIMessage("", tool_calls=[{"name": "RouteDecision", "args": {"route": "quiz"}, "id": "1"}])
-        ]
+        responses=[AIMessage("", tool_calls=[{"name": "RouteDecision", "args": {"route": "quiz"}, "id": "1"}])]
     )
     assert route_with_model(model, "S3 について教えて") == ("quiz", "model")
 

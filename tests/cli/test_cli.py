@@ -31,16 +31,12 @@ def test_ingest_search_sources_contract(capsys: pytest.CaptureFixture[str], data
     code, out, _ = run(capsys, "ingest", str(FIXTURES / "docs"), "--json")
     assert json.loads(out)["chunks_added"] == 0
 
-    code, out, _ = run(
-        capsys, "search", "S3 のバージョニングで削除したオブジェクトを戻せますか", "-k", "2", "--json"
-    )
+    code, out, _ = run(capsys, "search", "S3 のバージョニングで削除したオブジェクトを戻せますか", "-k", "2", "--json")
     result = json.loads(out)
     assert code == 0 and set(result) == {"query", "query_en", "results", "timings_ms"}
     assert result["query_en"] and "versioning" in result["query_en"]
     assert len(result["results"]) == 2
-    assert {"id", "source", "title", "location", "url", "section", "text", "score"} <= set(
-        result["results"][0]
-    )
+    assert {"id", "source", "title", "location", "url", "section", "text", "score"} <= set(result["results"][0])
 
     code, out, _ = run(capsys, "sources", "--json")
     listed = json.loads(out)["sources"]
@@ -72,9 +68,7 @@ def test_errors_are_one_line_and_json(
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
-def test_ingest_of_missing_path_fails_with_a_message(
-    capsys: pytest.CaptureFixture[str], data_dir: Path
-) -> None:
+def test_ingest_of_missing_path_fails_with_a_message(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
     code, out, _ = run(capsys, "ingest", "/no/such/folder", "--json")
     assert code == 1 and "no such file or folder" in json.loads(out)["errors"][0]
 
@@ -103,9 +97,7 @@ def test_eval_reports_hit_at_k_and_duplicates(
     assert report["with_evidence"] == 1 and report["latency_ms"]["p95"] is not None
 
 
-def test_doctor_names_the_missing_index_and_its_fix(
-    capsys: pytest.CaptureFixture[str], data_dir: Path
-) -> None:
+def test_doctor_names_the_missing_index_and_its_fix(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
     code, out, _ = run(capsys, "doctor", "--json")
     checks = {c["name"]: c for c in json.loads(out)["checks"]}
     assert checks["tokenizer"]["ok"] and checks["embedding"]["ok"] and checks["html parser"]["ok"]
@@ -124,9 +116,7 @@ def test_price_contract_and_cost(capsys: pytest.CaptureFixture[str], data_dir: P
     assert json.loads(out)["cost"] == 0.81
 
 
-def test_price_of_an_invented_model_lists_suggestions(
-    capsys: pytest.CaptureFixture[str], data_dir: Path
-) -> None:
+def test_price_of_an_invented_model_lists_suggestions(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
     code, out, err = run(capsys, "price", "Deepseak R9 Mega", "--json")
     error = json.loads(out)["error"]
     assert code == 1 and error["code"] == "unknown_model" and "closest" in error["message"]
@@ -154,3 +144,18 @@ def test_ask_contract_offline(capsys: pytest.CaptureFixture[str], data_dir: Path
     )
     priced = json.loads(out)
     assert priced["route"] == "pricing" and priced["price"]["cost"] == 0.81 and "0.81" in priced["answer"]
+
+
+def test_quiz_json_then_stats(capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path) -> None:
+    run(capsys, "ingest", str(Path(__file__).parents[2] / "knowledge" / "notes"), "--kind", "note")
+    code, out, _ = run(
+        capsys, "quiz", "--topic", "Amazon Bedrock Guardrails", "-n", "3", "--json",
+        "--export-csv", str(tmp_path / "q.csv"), "--export-anki", str(tmp_path / "q.apkg"),
+    )  # fmt: skip
+    questions = json.loads(out)["questions"]
+    assert code == 0 and len(questions) == 3
+    for q in questions:
+        assert {"id", "question", "options", "answer", "explanation", "citations", "domain"} <= set(q)
+    assert (tmp_path / "q.csv").is_file() and (tmp_path / "q.apkg").is_file()
+    code, out, _ = run(capsys, "quiz", "--stats", "--json")
+    assert code == 0 and json.loads(out) == {"by_domain": {}, "due": 0}

@@ -120,3 +120,19 @@ def test_corrupt_manifest_is_a_clear_error(tmp_path: Path, embeddings: Embedding
     (data / "manifest.sqlite3").write_bytes(b"this is not a database" * 100)
     with pytest.raises(IndexCorrupt, match="ingest --rebuild"):
         KnowledgeIndex(data, embeddings, "use-m3")
+
+
+def test_corrupt_chroma_is_a_clear_error_and_rebuild_moves_it_aside(tmp_path: Path, embeddings: Embeddings) -> None:
+    from knowledge.index import reset_index
+
+    data = tmp_path / "data"
+    index = KnowledgeIndex(data, embeddings, "use-m3")
+    ingest(index, [str(copy_fixture(tmp_path, "docs"))])
+    index.close()
+    (data / "chroma" / "chroma.sqlite3").write_bytes(b"garbage" * 1000)
+    with pytest.raises(IndexCorrupt, match="ingest --rebuild"):
+        KnowledgeIndex(data, embeddings, "use-m3")
+    reset_index(data)
+    fresh = KnowledgeIndex(data, embeddings, "use-m3")
+    assert fresh.count() == 0 and any((data / "previous").iterdir())
+    fresh.close()

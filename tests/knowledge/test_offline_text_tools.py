@@ -9,9 +9,7 @@ from knowledge.loaders.text_cleaning import strip_html, unescape_markdown
 from knowledge.tokens import ENCODING_NAME, count_tokens
 
 
-def test_tiktoken_encoding_loads_with_the_network_blocked(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_tiktoken_encoding_loads_with_the_network_blocked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # The autouse fixture refuses every connection off the loopback; an empty cache rules out a
     # file some earlier run downloaded.
     monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path))
@@ -23,9 +21,7 @@ def test_tiktoken_encoding_loads_with_the_network_blocked(
 
 
 def test_keyword_tokens_keep_latin_words_whole_in_japanese() -> None:
-    tokens = keyword_tokens(
-        "SageMaker のトレーニングジョブが S3 にアクセスするには IAM ユーザーが必要ですか？"
-    )
+    tokens = keyword_tokens("SageMaker のトレーニングジョブが S3 にアクセスするには IAM ユーザーが必要ですか？")
     assert {"sagemaker", "s3", "iam", "トレーニング", "ユーザー"} <= set(tokens)
     assert "の" not in tokens and "が" not in tokens and "する" not in tokens
 
@@ -38,7 +34,4 @@ def test_keyword_tokens_fold_plurals_and_split_dotted_names() -> None:
 
 def test_markdown_escapes_and_html_are_cleaned() -> None:
     assert unescape_markdown(r"5\-10 times \(about\)") == "5-10 times (about)"
-    assert (
-        strip_html("<p>Use <code>RoleArn</code> &amp; S3.</p><ul><li>one</li></ul>")
-        == "Use RoleArn & S3.\n\n- one"
-    )
+    assert strip_html("<p>Use <code>RoleArn</code> &amp; S3.</p><ul><li>one</li></ul>") == "Use RoleArn & S3.\n\n- one"

@@ -10,13 +10,9 @@ def doc(sections: list[Section]) -> SourceDocument:
 
 
 def test_long_section_is_cut_under_the_token_limit_with_overlap() -> None:
-    paragraphs = [
-        f"Paragraph {n} explains how SageMaker training jobs read data from Amazon S3." for n in range(60)
-    ]
+    paragraphs = [f"Paragraph {n} explains how SageMaker training jobs read data from Amazon S3." for n in range(60)]
     text = "\n\n".join(paragraphs)
-    passages = split_document(
-        doc([Section(text, ("Guide", "Training"), 1, 119)]), max_tokens=120, overlap_tokens=30
-    )
+    passages = split_document(doc([Section(text, ("Guide", "Training"), 1, 119)]), max_tokens=120, overlap_tokens=30)
     assert len(passages) > 5
     assert all(count_tokens(p.text) <= 120 for p in passages)
     first_tail = passages[0].text.split("\n\n")[-1]
@@ -33,9 +29,7 @@ def test_paragraph_without_sentence_breaks_is_cut_by_tokens() -> None:
 
 
 def test_japanese_sentences_are_split_at_maru() -> None:
-    text = "".join(
-        f"SageMaker のジョブ {n} は実行ロールを引き受けて S3 にアクセスします。" for n in range(40)
-    )
+    text = "".join(f"SageMaker のジョブ {n} は実行ロールを引き受けて S3 にアクセスします。" for n in range(40))
     passages = split_document(doc([Section(text, (), 1, 1)]), max_tokens=80, overlap_tokens=0)
     assert len(passages) > 1 and all(p.text.endswith("。") for p in passages)
 

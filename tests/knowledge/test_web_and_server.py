@@ -94,12 +94,8 @@ def chroma_server(tmp_path: Path) -> Iterator[int]:
         proc.wait(timeout=10)
 
 
-def test_index_works_against_a_real_chroma_server(
-    chroma_server: int, tmp_path: Path, embeddings: Embeddings
-) -> None:
-    index = KnowledgeIndex(
-        tmp_path / "local", embeddings, "use-m3", chroma_host="127.0.0.1", chroma_port=chroma_server
-    )
+def test_index_works_against_a_real_chroma_server(chroma_server: int, tmp_path: Path, embeddings: Embeddings) -> None:
+    index = KnowledgeIndex(tmp_path / "local", embeddings, "use-m3", chroma_host="127.0.0.1", chroma_port=chroma_server)
     docs = Path(__file__).parents[1] / "fixtures" / "docs"
     report = ingest(index, [str(docs)])
     assert report.chunks_added > 0

@@ -14,8 +14,7 @@ from tools.price_table import PriceError, PriceTable, cost
 from tools.pricing import make_pricing_tool, price_for_question, usd
 
 EXAMPLE = (
-    "Bedrock で DeepSeek-R1 に 2,000 トークン入力して 1,000 トークン出力する"
-    "リクエストを 1時間に100回送るといくら？"
+    "Bedrock で DeepSeek-R1 に 2,000 トークン入力して 1,000 トークン出力するリクエストを 1時間に100回送るといくら？"
 )
 OFFER = Path(__file__).parents[1] / "fixtures" / "prices" / "AmazonBedrock.json"
 
@@ -115,13 +114,9 @@ def test_pricing_answer_shows_figures_arithmetic_region_date_and_source(table: P
     result = price_for_question(question, table, "ja")
     assert "0.27 + 0.54 = 0.81 USD" in result["answer"]
     assert (
-        "us-east-1" in result["answer"]
-        and result["as_of"] in result["answer"]
-        and "genai-prices" in result["answer"]
+        "us-east-1" in result["answer"] and result["as_of"] in result["answer"] and "genai-prices" in result["answer"]
     )
-    assert (
-        result["cost"] == 0.81 and result["citations"][0]["url"] == "https://aws.amazon.com/bedrock/pricing/"
-    )
+    assert result["cost"] == 0.81 and result["citations"][0]["url"] == "https://aws.amazon.com/bedrock/pricing/"
 
 
 def test_two_models_are_compared_side_by_side(table: PriceTable) -> None:
@@ -162,9 +157,7 @@ def _price_list_items() -> list[str]:
 
 
 def test_pricing_api_rows_through_botocore_stubber() -> None:
-    client = boto3.client(
-        "pricing", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="y"
-    )
+    client = boto3.client("pricing", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="y")
     stubber = Stubber(client)
     stubber.add_response(
         "get_products",
@@ -184,15 +177,11 @@ def test_pricing_api_rows_through_botocore_stubber() -> None:
     )
     with stubber:
         rows = rows_from_pricing_api(client, "ap-northeast-1")
-    assert [(r.model_id, r.region, r.input_per_1k) for r in rows] == [
-        ("Nova Micro", "ap-northeast-1", 0.00004)
-    ]
+    assert [(r.model_id, r.region, r.input_per_1k) for r in rows] == [("Nova Micro", "ap-northeast-1", 0.00004)]
 
 
 def test_refresh_caches_prices_and_the_table_adopts_them(tmp_path: Path) -> None:
-    client = boto3.client(
-        "pricing", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="y"
-    )
+    client = boto3.client("pricing", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="y")
     stubber = Stubber(client)
     stubber.add_response("get_products", {"PriceList": _price_list_items(), "FormatVersion": "aws_v1"})
     stubber.add_response("get_products", {"PriceList": [], "FormatVersion": "aws_v1"})

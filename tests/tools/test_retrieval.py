@@ -63,9 +63,7 @@ def test_empty_or_huge_questions_are_refused(retriever: HybridRetriever, query: 
 def test_passages_carry_location_and_url_for_drill_down(retriever: HybridRetriever) -> None:
     response = retriever.search("Managed Spot Training up to 90%", k=3)
     top = response.results[0].passage
-    assert (
-        top.location.endswith(".md:L" + str(top.line_start) + "-" + str(top.line_end)) or ":L" in top.location
-    )
+    assert top.location.endswith(".md:L" + str(top.line_start) + "-" + str(top.line_end)) or ":L" in top.location
     assert top.url and top.url.startswith("https://docs.aws.amazon.com/")
 
 
