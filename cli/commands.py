@@ -423,7 +423,7 @@ def _interactive(questions: list[Any], store: Any, reviews: set[str]) -> int:
         print(f"\nQ{n}/{len(questions)} {tag}[{q.domain}] {how}\n{q.question}")
         for i, option in enumerate(q.options):
             print(f"  {chr(65 + i)}. {option}")
-        chosen = _ask_letters(len(q.options))
+        chosen = _ask_letters(len(q.options), single=q.type == "single")
         if chosen is None:
             print("\n中断しました。ここまでの結果は保存されています。")
             break
@@ -439,16 +439,16 @@ def _interactive(questions: list[Any], store: Any, reviews: set[str]) -> int:
     return 0
 
 
-def _ask_letters(count: int) -> list[int] | None:
+def _ask_letters(count: int, single: bool) -> list[int] | None:
     while True:
         try:
-            raw = input("答え（例: A または A,C）> ").strip().upper()
+            raw = input("答え（例: B）> " if single else "答え（例: A,C）> ").strip().upper()
         except (EOFError, KeyboardInterrupt):
             return None
-        letters = [ch for ch in raw if ch.isalpha()]
-        if letters and all(0 <= ord(ch) - 65 < count for ch in letters):
-            return sorted({ord(ch) - 65 for ch in letters})
-        print(f"A〜{chr(64 + count)} の文字で答えてください。")
+        letters = sorted({ord(ch) - 65 for ch in raw if ch.isalpha()})
+        if letters and all(0 <= i < count for i in letters) and (len(letters) == 1 or not single):
+            return letters
+        print(f"A〜{chr(64 + count)} から{'1 つ' if single else '選んだものすべて'}を答えてください。")
 
 
 def _print_stats(stats: dict[str, Any]) -> None:
