@@ -29,23 +29,25 @@ class Runtime:
             closer.close()
         self.index.close()
 
-    def agent(self, provider: str | None = None) -> Any:
+    def agent(self, provider: str | None = None, settings: Settings | None = None) -> Any:
         """The compiled graph with a SQLite checkpointer in the data directory."""
         from langgraph.checkpoint.sqlite import SqliteSaver
 
         connection = sqlite3.connect(self.settings.data_dir / "conversations.sqlite3", check_same_thread=False)
         self._closers.append(connection)
-        return build_graph(self.deps(provider), SqliteSaver(connection))
+        return build_graph(self.deps(provider, settings), SqliteSaver(connection))
 
-    def deps(self, provider: str | None = None) -> AgentDeps:
-        choice = provider or self.settings.provider
+    def deps(self, provider: str | None = None, settings: Settings | None = None) -> AgentDeps:
+        """The agent's dependencies; `settings` overrides the model, region and k (the app's sidebar)."""
+        settings = settings or self.settings
+        choice = provider or settings.provider
         cache: dict[str, ChatProvider] = {}
 
         def factory(name: str) -> ChatProvider:
             if name not in cache:
                 if name not in FACTORIES:
                     raise ProviderUnavailable(f"unknown provider {name!r}")
-                cache[name] = FACTORIES[name](self.settings)
+                cache[name] = FACTORIES[name](settings)
             return cache[name]
 
         return AgentDeps(
@@ -54,9 +56,10 @@ class Runtime:
             provider_choice=choice,
             provider_factory=factory,
             router_model=_router_model(factory, choice),
-            translator=_translator(self.settings),
+            translator=_translator(settings),
             prices=load_table(self.settings.data_dir),
-            k=self.settings.retrieval_k,
+            answer_language=settings.answer_language,
+            k=settings.retrieval_k,
         )
 
 

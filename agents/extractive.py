@@ -92,7 +92,7 @@ def extractive_answer(
     lead = _yes_no_lead(question, chosen[:2], lang) if is_yes_no(question) else ""
     body = "\n".join(f"- {_annotate(s, glossary, lang)} [{n}]" for n, s in chosen)
     intro = "資料の該当箇所：" if lang == "ja" else "What the sources say:"
-    text = f"{lead}{intro}\n{body}" if lead else f"{intro}\n{body}"
+    text = f"{lead}\n{intro}\n{body}" if lead else f"{intro}\n{body}"
     return ExtractiveAnswer(text, sorted({n for n, _ in chosen}))
 
 

@@ -38,6 +38,7 @@ class AgentDeps:
     translator: Translator | None = None
     prices: PriceTable | None = None
     quiz_model: BaseChatModel | None = None
+    answer_language: str = "auto"  # "ja" or "en" forces the answer's language
     k: int = 5
 
 
@@ -64,8 +65,9 @@ def _lap(state: AgentState, name: str, start: float) -> dict[str, float]:
 def understand(state: AgentState, deps: AgentDeps) -> dict[str, Any]:
     question = state["question"].strip()
     history = state.get("messages", [])
+    forced = deps.answer_language if deps.answer_language in ("ja", "en") else None
     return {
-        "lang": detect_language(question),
+        "lang": forced or detect_language(question),
         "standalone_question": standalone_question(question, history),
         "messages": [HumanMessage(question)],
         # a new turn: nothing from the previous answer carries over

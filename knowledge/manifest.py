@@ -103,6 +103,18 @@ class Manifest:
         query = "SELECT id FROM chunks WHERE source_id = ? ORDER BY ord"
         return [r[0] for r in self._db.execute(query, (source_id,))]
 
+    def neighbour_ids(self, chunk_id: str) -> tuple[str | None, str | None]:
+        """The passages just before and after one in its source."""
+        row = self._db.execute("SELECT source_id, ord FROM chunks WHERE id = ?", (chunk_id,)).fetchone()
+        if row is None:
+            return None, None
+        around = dict(
+            self._db.execute(
+                "SELECT ord, id FROM chunks WHERE source_id = ? AND ord IN (?, ?)", (row[0], row[1] - 1, row[1] + 1)
+            ).fetchall()
+        )
+        return around.get(row[1] - 1), around.get(row[1] + 1)
+
     def chunks(self) -> list[ChunkRecord]:
         rows = self._db.execute("SELECT id, kind, service, tokens FROM chunks ORDER BY rowid")
         return [ChunkRecord(r[0], r[1], r[2], r[3].split(" ") if r[3] else []) for r in rows]

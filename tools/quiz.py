@@ -193,7 +193,7 @@ class QuizGenerator:
             lines = [f"正解: {', '.join(c.name for c in right)}。"]
             lines += [f"- {c.name}: {c.description}（正しい）" for c in right]
             lines += [f"- {c.name}: {c.description}（この問いの答えではない）" for c in wrong]
-            lines.append(f"根拠 [1]: 「{sentence}」")
+            lines.append(f"\n根拠 [1]: 「{sentence}」")
         else:
             lines = [f"Answer: {', '.join(c.name for c in right)}."]
             lines += [f"- {c.name}: right — {c.description}" for c in right]
