@@ -198,7 +198,7 @@ class QuizGenerator:
             lines = [f"Answer: {', '.join(c.name for c in right)}."]
             lines += [f"- {c.name}: right — {c.description}" for c in right]
             lines += [f"- {c.name}: not the answer — {c.description}" for c in wrong]
-            lines.append(f'Source [1]: "{sentence}"')
+            lines.append(f'\nSource [1]: "{sentence}"')
         return "\n".join(lines)
 
     def _scenario(self, topic: str, passage: Passage, concept: Concept, sentence: str, lang: str,
