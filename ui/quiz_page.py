@@ -4,6 +4,7 @@ and citations; a summary, per-domain accuracy over time, reviews due first, and 
 from __future__ import annotations
 
 import tempfile
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,8 @@ def quiz_page(rt: Runtime, settings: Settings) -> None:
             "i": 0,
             "results": [],
             "graded": None,
+            # widget keys carry the quiz's id, so no choice from an earlier quiz shows up in this one
+            "key": uuid.uuid4().hex[:8],
         }
     quiz: dict[str, Any] | None = st.session_state.get("quiz")
     if quiz:
@@ -73,30 +76,33 @@ def _play(rt: Runtime, store: ProgressStore, quiz: dict[str, Any]) -> None:
             st.download_button("Anki デッキをダウンロード", path.read_bytes(), "awsstudy.apkg", key="anki")
         return
     q = questions[i]
+    key = quiz["key"]
     st.subheader(f"Q{i + 1} / {len(questions)}")
     st.caption(f"{q.domain} · {'1 つ選択' if q.type == 'single' else f'{len(q.answer)} つ選択'}")
     st.markdown(q.question)
-    labels = [f"{chr(65 + k)}. {o}" for k, o in enumerate(q.options)]
+    labels = [f"{chr(65 + j)}. {o}" for j, o in enumerate(q.options)]
     graded = quiz["graded"]
     if q.type == "single":
-        choice = st.radio("選択肢", labels, index=None, key=f"q{i}", disabled=graded is not None)
+        choice = st.radio("選択肢", labels, index=None, key=f"{key}-q{i}", disabled=graded is not None)
         chosen = [labels.index(choice)] if choice else []
     else:
         chosen = [
-            k for k, label in enumerate(labels) if st.checkbox(label, key=f"q{i}_{k}", disabled=graded is not None)
+            j
+            for j, label in enumerate(labels)
+            if st.checkbox(label, key=f"{key}-q{i}_{j}", disabled=graded is not None)
         ]
     if graded is None:
-        if st.button("回答する", key=f"submit{i}", disabled=not chosen):
+        if st.button("回答する", key=f"{key}-submit{i}", disabled=not chosen):
             correct = store.record(q, chosen)
             quiz["results"].append(correct)
             quiz["graded"] = {"correct": correct, "chosen": chosen}
             st.rerun()
         return
-    answer = ", ".join(chr(65 + k) for k in q.answer)
+    answer = ", ".join(chr(65 + j) for j in q.answer)
     (st.success if graded["correct"] else st.error)("✓ 正解！" if graded["correct"] else f"✗ 不正解。正解は {answer}")
     st.markdown(q.explanation.replace("\n", "  \n"))
     render_citations(rt, q.explanation, q.citations)
-    if st.button("次の問題へ" if i + 1 < len(questions) else "結果を見る", key=f"next{i}"):
+    if st.button("次の問題へ" if i + 1 < len(questions) else "結果を見る", key=f"{key}-next{i}"):
         quiz["i"] += 1
         quiz["graded"] = None
         st.rerun()

@@ -85,18 +85,24 @@ def test_quiz_mode_grades_a_question_and_shows_the_explanation(app: AppTest) -> 
     app.number_input(key="quiz_n").set_value(2)
     app.button[0].click().run()
     assert not app.exception
-    question = app.radio(key="q0") if any(r.key == "q0" for r in app.radio) else None
-    if question is not None:
-        question.set_value(question.options[0]).run()
+    key = app.session_state["quiz"]["key"]
+    radios = [r for r in app.radio if r.key == f"{key}-q0"]
+    if radios:
+        radios[0].set_value(radios[0].options[0]).run()
     else:
-        app.checkbox(key="q0_0").check().run()
-        app.checkbox(key="q0_1").check().run()
-    app.button(key="submit0").click().run()
+        app.checkbox(key=f"{key}-q0_0").check().run()
+        app.checkbox(key=f"{key}-q0_1").check().run()
+    app.button(key=f"{key}-submit0").click().run()
     assert not app.exception
     verdicts = [m.value for m in app.success] + [m.value for m in app.error]
     assert any("正解" in v for v in verdicts)
     assert any("正解:" in m.value for m in app.markdown)
     assert app.expander and app.expander[0].label.startswith("[1]")
+    # a new quiz starts with nothing chosen: no answer leaks from the previous one
+    app.button[0].click().run()
+    new_key = app.session_state["quiz"]["key"]
+    assert new_key != key
+    assert all(r.value is None for r in app.radio if r.key and r.key.startswith(new_key))
 
 
 def test_knowledge_page_lists_sources(app: AppTest) -> None:

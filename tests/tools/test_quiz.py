@@ -135,3 +135,44 @@ def test_a_new_quiz_prefers_questions_not_seen_recently(generator: QuizGenerator
 def test_quiz_requests_give_topic_and_count() -> None:
     assert quiz_request("S3 の問題を10問出して") == ("S3", 10)
     assert quiz_request("Quiz me on SageMaker deployment strategies") == ("SageMaker deployment strategies", 5)
+
+
+def test_model_drafts_are_validated_repaired_once_or_dropped(index: KnowledgeIndex, tmp_path: Path) -> None:
+    from langchain_core.messages import AIMessage
+
+    from tests.agents.fakes import ToolCallingFakeModel
+
+    notes = tmp_path / "notes"
+    shutil.copytree(NOTES, notes)
+    ingest(index, [str(notes)], kind=KIND_NOTE)
+    good_draft = {
+        "type": "single", "question": "ある企業は利用者に影響なく新モデルを本番データで評価したい。どれですか？",
+        "options": ["shadow testing", "batch transform", "serverless inference", "multi-model endpoint"],
+        "answer": [0], "explanation": "shadow testing は本番のコピーで評価する。他は推論方式。", "sources": [1],
+    }  # fmt: skip
+    broken = {**good_draft, "question": "ある企業は段階的にトラフィックを新モデルへ移したい。どれですか？",
+              "options": ["canary", "canary", "batch transform", "shadow testing"]}  # fmt: skip
+    fixed = {
+        **broken,
+        "options": ["canary traffic shifting", "batch transform", "shadow testing", "serverless inference"],
+    }
+    never_fixed = {
+        **good_draft,
+        "question": "ある企業は多数のモデルをまとめてホストしたい。どれですか？",
+        "answer": [7],
+    }
+    model = ToolCallingFakeModel(
+        responses=[
+            AIMessage("", tool_calls=[{"name": "QuizDraft", "id": "1",
+                                       "args": {"questions": [good_draft, broken, never_fixed]}}]),
+            AIMessage("", tool_calls=[{"name": "DraftQuestion", "id": "2", "args": fixed}]),
+            AIMessage("", tool_calls=[{"name": "DraftQuestion", "id": "3", "args": never_fixed}]),
+        ]
+    )  # fmt: skip
+    generator = QuizGenerator(HybridRetriever(index), model=model)
+    questions = generator.generate("SageMaker のデプロイ戦略", 6, "ja")
+    stems = [q.question for q in questions]
+    assert good_draft["question"] in stems and broken["question"] in stems  # the broken one after its repair
+    assert never_fixed["question"] not in stems
+    repaired = next(q for q in questions if q.question == broken["question"])
+    assert repaired.options[0] == "canary traffic shifting" and validate(repaired) == []
