@@ -191,8 +191,8 @@ def rows_from_genai_prices(as_of: str) -> tuple[list[PriceRow], str]:
     by_id: dict[str, PriceRow] = {}
     for model in aws.models:
         prices = model.prices
-        output = getattr(prices, "output_mtok", None)
-        if not isinstance(getattr(prices, "input_mtok", None), Decimal) or not isinstance(output, Decimal | None):
+        input_mtok, output = getattr(prices, "input_mtok", None), getattr(prices, "output_mtok", None)
+        if not isinstance(input_mtok, Decimal) or not isinstance(output, Decimal | None):
             continue  # conditional or tiered prices: left out rather than simplified
         raw_id = model.id
         scope = "global" if raw_id.startswith("global.") else "in-Region"
@@ -206,7 +206,7 @@ def rows_from_genai_prices(as_of: str) -> tuple[list[PriceRow], str]:
             kind="embedding" if "embed" in model_id else "text",
             region="us-east-1",
             mode="on-demand" if scope == "in-Region" else "on-demand (global cross-Region inference)",
-            input_per_1k=_mtok_to_1k(prices.input_mtok),  # type: ignore[union-attr]
+            input_per_1k=_mtok_to_1k(input_mtok),
             output_per_1k=_mtok_to_1k(output) if output is not None else None,
             as_of=as_of,
             source=source,
