@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -166,6 +167,8 @@ class KnowledgeIndex:
         self._keyword: KeywordIndex | None = None
         self._keyword_generation = -1
         self._live: set[str] | None = None
+        # the app's sessions share one index: writers and the BM25 rebuild go one at a time
+        self._write_lock = threading.RLock()
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -176,80 +179,84 @@ class KnowledgeIndex:
         progress: Callable[[int], None] | None = None,
     ) -> AddResult:
         """Store a source's passages; an unchanged source costs one manifest lookup."""
-        previous = self.manifest.source(doc.source_id)
-        if previous is not None and previous.content_hash == doc.content_hash:
-            return AddResult(doc.source_id, 0, previous.chunks, 0, unchanged=True)
-        old_ids = set(self.manifest.chunk_ids(doc.source_id))
-        new_ids = [p.id for p in passages]
-        stored = set(self._existing(new_ids))
-        todo = [p for p in passages if p.id not in stored]
-        for start in range(0, len(todo), EMBED_BATCH):
-            batch = todo[start : start + EMBED_BATCH]
-            vectors = self.embeddings.embed_documents([embedding_text(p) for p in batch])
-            self._collection.upsert(
-                ids=[p.id for p in batch],
-                embeddings=vectors,
-                documents=[p.text for p in batch],
-                metadatas=[p.metadata() for p in batch],
+        with self._write_lock:
+            previous = self.manifest.source(doc.source_id)
+            if previous is not None and previous.content_hash == doc.content_hash:
+                return AddResult(doc.source_id, 0, previous.chunks, 0, unchanged=True)
+            old_ids = set(self.manifest.chunk_ids(doc.source_id))
+            new_ids = [p.id for p in passages]
+            stored = set(self._existing(new_ids))
+            todo = [p for p in passages if p.id not in stored]
+            for start in range(0, len(todo), EMBED_BATCH):
+                batch = todo[start : start + EMBED_BATCH]
+                vectors = self.embeddings.embed_documents([embedding_text(p) for p in batch])
+                self._collection.upsert(
+                    ids=[p.id for p in batch],
+                    embeddings=vectors,
+                    documents=[p.text for p in batch],
+                    metadatas=[p.metadata() for p in batch],
+                )
+                if progress:
+                    progress(len(batch))
+            record = SourceRecord(
+                source_id=doc.source_id,
+                kind=doc.kind,
+                title=doc.title,
+                location=doc.location,
+                url=doc.url,
+                service=doc.service,
+                content_hash=doc.content_hash,
+                chunks=len(passages),
+                ingested_at=time.time(),
             )
-            if progress:
-                progress(len(batch))
-        record = SourceRecord(
-            source_id=doc.source_id,
-            kind=doc.kind,
-            title=doc.title,
-            location=doc.location,
-            url=doc.url,
-            service=doc.service,
-            content_hash=doc.content_hash,
-            chunks=len(passages),
-            ingested_at=time.time(),
-        )
-        self.manifest.replace_source(
-            record, ((p.id, p.kind, p.service, keyword_tokens(keyword_text(p))) for p in passages)
-        )
-        gone = sorted(old_ids - set(new_ids))
-        if gone:
-            self._collection.delete(ids=gone)
-        self._live = None
-        return AddResult(doc.source_id, len(todo), len(passages) - len(todo), len(gone), unchanged=False)
+            self.manifest.replace_source(
+                record, ((p.id, p.kind, p.service, keyword_tokens(keyword_text(p))) for p in passages)
+            )
+            gone = sorted(old_ids - set(new_ids))
+            if gone:
+                self._collection.delete(ids=gone)
+            self._live = None
+            return AddResult(doc.source_id, len(todo), len(passages) - len(todo), len(gone), unchanged=False)
 
     def remove_source(self, source_id: str) -> int:
-        ids = self.manifest.chunk_ids(source_id)
-        removed = self.manifest.remove_source(source_id)
-        for start in range(0, len(ids), 5000):
-            self._collection.delete(ids=ids[start : start + 5000])
-        self._live = None
-        return removed
+        with self._write_lock:
+            ids = self.manifest.chunk_ids(source_id)
+            removed = self.manifest.remove_source(source_id)
+            for start in range(0, len(ids), 5000):
+                self._collection.delete(ids=ids[start : start + 5000])
+            self._live = None
+            return removed
 
     def sweep_orphans(self) -> int:
         """Delete vectors that no committed source owns (left by an interrupted ingest)."""
-        live = self.live_ids()
-        stored = self._collection.get(include=[])["ids"]
-        orphans = [i for i in stored if i not in live]
-        for start in range(0, len(orphans), 5000):
-            self._collection.delete(ids=orphans[start : start + 5000])
-        return len(orphans)
+        with self._write_lock:
+            live = self.live_ids()
+            stored = self._collection.get(include=[])["ids"]
+            orphans = [i for i in stored if i not in live]
+            for start in range(0, len(orphans), 5000):
+                self._collection.delete(ids=orphans[start : start + 5000])
+            return len(orphans)
 
     def refresh_keyword_index(self) -> KeywordIndex:
         """Rebuild BM25 when the manifest changed since it was saved; load it otherwise."""
-        generation = self.manifest.generation()
-        if self._keyword is not None and self._keyword_generation == generation:
-            return self._keyword
-        folder = self.data_dir / "bm25"
-        saved = self.manifest.get_meta("bm25_generation")
-        keyword: KeywordIndex | None = None
-        if saved == str(generation) and (folder / "ids.json").is_file():
-            try:
-                keyword = KeywordIndex.load(folder)
-            except Exception:  # a damaged BM25 cache is rebuilt from the manifest
-                keyword = None
-        if keyword is None:
-            keyword = KeywordIndex.build(self.manifest.chunks())
-            keyword.save(folder)
-            self.manifest.set_meta("bm25_generation", str(generation))
-        self._keyword, self._keyword_generation = keyword, generation
-        return keyword
+        with self._write_lock:
+            generation = self.manifest.generation()
+            if self._keyword is not None and self._keyword_generation == generation:
+                return self._keyword
+            folder = self.data_dir / "bm25"
+            saved = self.manifest.get_meta("bm25_generation")
+            keyword: KeywordIndex | None = None
+            if saved == str(generation) and (folder / "ids.json").is_file():
+                try:
+                    keyword = KeywordIndex.load(folder)
+                except Exception:  # a damaged BM25 cache is rebuilt from the manifest
+                    keyword = None
+            if keyword is None:
+                keyword = KeywordIndex.build(self.manifest.chunks())
+                keyword.save(folder)
+                self.manifest.set_meta("bm25_generation", str(generation))
+            self._keyword, self._keyword_generation = keyword, generation
+            return keyword
 
     # -- reading -----------------------------------------------------------------------------
 

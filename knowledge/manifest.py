@@ -8,11 +8,13 @@ state readable; vectors no committed source owns are ignored by search and swept
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sources (
@@ -68,6 +70,7 @@ class Manifest:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self._lock = threading.RLock()
         try:
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -81,42 +84,52 @@ class Manifest:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+        # One connection serves every thread of the app: a lock keeps one transaction at a time.
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _all(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    def _one(self, sql: str, params: tuple[object, ...] = ()) -> tuple[Any, ...] | None:
+        rows = self._all(sql, params)
+        return rows[0] if rows else None
 
     def source(self, source_id: str) -> SourceRecord | None:
-        row = self._db.execute("SELECT * FROM sources WHERE source_id = ?", (source_id,)).fetchone()
+        row = self._one("SELECT * FROM sources WHERE source_id = ?", (source_id,))
         return SourceRecord(*row) if row else None
 
     def sources(self) -> list[SourceRecord]:
-        rows = self._db.execute("SELECT * FROM sources ORDER BY kind, title").fetchall()
+        rows = self._all("SELECT * FROM sources ORDER BY kind, title")
         return [SourceRecord(*row) for row in rows]
 
     def chunk_ids(self, source_id: str | None = None) -> list[str]:
         if source_id is None:
-            return [r[0] for r in self._db.execute("SELECT id FROM chunks ORDER BY rowid")]
+            return [r[0] for r in self._all("SELECT id FROM chunks ORDER BY rowid")]
         query = "SELECT id FROM chunks WHERE source_id = ? ORDER BY ord"
-        return [r[0] for r in self._db.execute(query, (source_id,))]
+        return [r[0] for r in self._all(query, (source_id,))]
 
     def neighbour_ids(self, chunk_id: str) -> tuple[str | None, str | None]:
         """The passages just before and after one in its source."""
-        row = self._db.execute("SELECT source_id, ord FROM chunks WHERE id = ?", (chunk_id,)).fetchone()
+        row = self._one("SELECT source_id, ord FROM chunks WHERE id = ?", (chunk_id,))
         if row is None:
             return None, None
         around = dict(
-            self._db.execute(
+            self._all(
                 "SELECT ord, id FROM chunks WHERE source_id = ? AND ord IN (?, ?)", (row[0], row[1] - 1, row[1] + 1)
-            ).fetchall()
+            )
         )
         return around.get(row[1] - 1), around.get(row[1] + 1)
 
     def chunks(self) -> list[ChunkRecord]:
-        rows = self._db.execute("SELECT id, kind, service, tokens FROM chunks ORDER BY rowid")
+        rows = self._all("SELECT id, kind, service, tokens FROM chunks ORDER BY rowid")
         return [ChunkRecord(r[0], r[1], r[2], r[3].split(" ") if r[3] else []) for r in rows]
 
     def replace_source(self, record: SourceRecord, chunks: Iterable[tuple[str, str, str | None, list[str]]]) -> None:
@@ -141,15 +154,16 @@ class Manifest:
         return int(removed)
 
     def generation(self) -> int:
-        row = self._db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        row = self._one("SELECT value FROM meta WHERE key = 'generation'")
         return int(row[0]) if row else 0
 
     def get_meta(self, key: str) -> str | None:
-        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        row = self._one("SELECT value FROM meta WHERE key = ?", (key,))
         return str(row[0]) if row else None
 
     def set_meta(self, key: str, value: str) -> None:
-        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     def _bump(self, db: sqlite3.Connection) -> None:
         db.execute(

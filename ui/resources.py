@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,28 @@ def provider_statuses(model_id: str, region: str) -> list[ProviderStatus]:
     return statuses(base.model_copy(update={"bedrock_model_id": model_id, "aws_region": region}))
 
 
+@st.cache_resource
+def build_lock() -> threading.Lock:
+    return threading.Lock()
+
+
 def build_default_index(rt: Runtime) -> None:
-    """First run: build the default index with a progress bar; the app is usable right after."""
+    """First run: build the default index with a progress bar; the app is usable right after.
+
+    One session builds; any other that opens meanwhile waits for it instead of building again.
+    """
+    lock = build_lock()
+    if not lock.acquire(blocking=False):
+        with st.spinner("別のセッションが既定の索引を作成しています。完了までお待ちください…"), lock:
+            pass
+        return
+    try:
+        _build(rt)
+    finally:
+        lock.release()
+
+
+def _build(rt: Runtime) -> None:
     targets = default_targets()
     bar = st.progress(0.0, text="初回のみ：既定の索引（学習ノートと AWS API リファレンス）を作成しています…")
     done = 0
