@@ -13,6 +13,15 @@ from agents.settings import Settings
 from cli.output import CliError, emit_json, shorten
 
 
+def _question(text: str, settings: Settings) -> str:
+    from tools.retrieval import QueryError, check_query
+
+    try:
+        return check_query(text, settings.max_query_chars)
+    except QueryError as exc:
+        raise CliError("bad_query", str(exc)) from exc
+
+
 def _settings(args: argparse.Namespace) -> Settings:
     try:
         settings = Settings()
@@ -137,14 +146,10 @@ def sources(args: argparse.Namespace) -> int:
 
 
 def search(args: argparse.Namespace) -> int:
-    from tools.retrieval import QueryError, check_query
     from tools.translate import english_search_query
 
     settings = _settings(args)
-    try:
-        question = check_query(args.question, settings.max_query_chars)
-    except QueryError as exc:
-        raise CliError("bad_query", str(exc)) from exc
+    question = _question(args.question, settings)
     k = args.k or settings.retrieval_k
     if not 1 <= k <= 50:
         raise CliError("bad_query", "-k must be between 1 and 50")
@@ -235,13 +240,9 @@ def doctor(args: argparse.Namespace) -> int:
 def route(args: argparse.Namespace) -> int:
     from agents.language import detect_language
     from agents.router import route_with_model
-    from tools.retrieval import QueryError, check_query
 
     settings = _settings(args)
-    try:
-        question = check_query(args.question, settings.max_query_chars)
-    except QueryError as exc:
-        raise CliError("bad_query", str(exc)) from exc
+    question = _question(args.question, settings)
     chosen, decided_by = route_with_model(_router_model(settings), question)
     lang = detect_language(question)
     if args.json:
@@ -265,13 +266,8 @@ def _router_model(settings: Settings) -> Any:
 def ask(args: argparse.Namespace) -> int:
     import uuid
 
-    from tools.retrieval import QueryError, check_query
-
     settings = _settings(args)
-    try:
-        question = check_query(args.question, settings.max_query_chars)
-    except QueryError as exc:
-        raise CliError("bad_query", str(exc)) from exc
+    question = _question(args.question, settings)
     live = not args.json and sys.stdout.isatty()
     with _runtime(args) as runtime:
         runtime.retriever.warm_up()

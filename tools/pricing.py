@@ -128,41 +128,39 @@ def _describe_row(row: PriceRow, lang: str) -> list[str]:
     return out
 
 
+_COST_TEXT = {
+    "ja": {
+        "per": "（1 {per}あたり {times} 回）", "many": "（{times} 回）", "one": "（1 回）", "head": "計算{scope}:",
+        "input": "- 入力: {tokens:,} トークン × {times} 回 = {total:,} トークン → "
+        "{total:,} / 1,000 × {price} = {cost} USD",
+        "output": "- 出力: {tokens:,} トークン × {times} 回 = {total:,} トークン → "
+        "{total:,} / 1,000 × {price} = {cost} USD",
+        "sum": "- 合計: {a} + {b} = {t} USD", "suffix": "／{per}",
+    },
+    "en": {
+        "per": " ({times} requests per {per})", "many": " ({times} requests)", "one": " (one request)",
+        "head": "Cost{scope}:",
+        "input": "- input: {tokens:,} tokens × {times} = {total:,} tokens → {total:,} / 1,000 × {price} = {cost} USD",
+        "output": "- output: {tokens:,} tokens × {times} = {total:,} tokens → {total:,} / 1,000 × {price} = {cost} USD",
+        "sum": "- total: {a} + {b} = {t} USD", "suffix": " per {per}",
+    },
+}  # fmt: skip
+
+
 def _describe_cost(c: Cost, lang: str) -> list[str]:
-    n = c.requests
-    times = f"{n:,.0f}"
+    text = _COST_TEXT[lang]
+    times = f"{c.requests:,.0f}"
     per = _PERIOD[lang].get(c.period or "", "")
-    total_in, total_out = int(c.input_tokens * n), int(c.output_tokens * n)
-    if lang == "ja":
-        scope = f"（1 {per}あたり {times} 回）" if per else (f"（{times} 回）" if n != 1 else "（1 回）")
-        out = [f"計算{scope}:"]
-        out.append(
-            f"- 入力: {c.input_tokens:,} トークン × {times} 回 = {total_in:,} トークン → "
-            f"{total_in:,} / 1,000 × {usd(c.row.input_per_1k)} = {usd(c.input_cost)} USD"
-        )
-        if c.row.output_per_1k is not None:
-            out.append(
-                f"- 出力: {c.output_tokens:,} トークン × {times} 回 = {total_out:,} トークン → "
-                f"{total_out:,} / 1,000 × {usd(c.row.output_per_1k)} = {usd(c.output_cost)} USD"
-            )
-        out.append(
-            f"- 合計: {usd(c.input_cost)} + {usd(c.output_cost)} = {usd(c.total)} USD" + (f"／{per}" if per else "")
-        )
-        return out
-    scope = f" ({times} requests per {per})" if per else (f" ({times} requests)" if n != 1 else " (one request)")
-    out = [f"Cost{scope}:"]
-    out.append(
-        f"- input: {c.input_tokens:,} tokens × {times} = {total_in:,} tokens → "
-        f"{total_in:,} / 1,000 × {usd(c.row.input_per_1k)} = {usd(c.input_cost)} USD"
-    )
+    scope = text["per" if per else ("many" if c.requests != 1 else "one")].format(per=per, times=times)
+    out = [text["head"].format(scope=scope)]
+    sides = [("input", c.input_tokens, c.row.input_per_1k, c.input_cost)]
     if c.row.output_per_1k is not None:
-        out.append(
-            f"- output: {c.output_tokens:,} tokens × {times} = {total_out:,} tokens → "
-            f"{total_out:,} / 1,000 × {usd(c.row.output_per_1k)} = {usd(c.output_cost)} USD"
-        )
-    out.append(
-        f"- total: {usd(c.input_cost)} + {usd(c.output_cost)} = {usd(c.total)} USD" + (f" per {per}" if per else "")
-    )
+        sides.append(("output", c.output_tokens, c.row.output_per_1k, c.output_cost))
+    for side, tokens, price, side_cost in sides:
+        out.append(text[side].format(tokens=tokens, times=times, total=int(tokens * c.requests), price=usd(price),
+                                     cost=usd(side_cost)))  # fmt: skip
+    total = text["sum"].format(a=usd(c.input_cost), b=usd(c.output_cost), t=usd(c.total))
+    out.append(total + (text["suffix"].format(per=per) if per else ""))
     return out
 
 
