@@ -97,6 +97,7 @@ def describe(rows: list[PriceRow], costs: list[Cost | None], lang: str, cite: bo
     if len(rows) >= 2:
         lines.append(_compare(rows, costs, lang))
     first = rows[0]
+    lines.append("")  # the source line is its own paragraph, not part of the last bullet
     if lang == "ja":
         lines.append(f"価格は {first.as_of} 時点のスナップショット（出典: {first.source}）。{REFRESH_HINT['ja']}")
     else:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from agents.context import Runtime
 from agents.settings import Settings
+from tools.pricing import usd
 from tools.retrieval import QueryError, check_query
 from ui.citations import render_citations
 
@@ -51,11 +52,12 @@ def render_price(price: dict[str, Any] | None) -> None:
     table = []
     for row in rows:
         breakdown = row.get("breakdown") or {}
+        # prices as exact strings: a number column would round 0.00135 to 0.0014
         table.append({
             "モデル": row["model_name"], "リージョン": row["region"],
-            "入力 USD/1K": row["input_per_1k"], "出力 USD/1K": row["output_per_1k"],
-            "入力コスト": breakdown.get("input_cost"), "出力コスト": breakdown.get("output_cost"),
-            "合計 USD": row.get("cost"), "時点": row["as_of"],
+            "入力 USD/1K": usd(row["input_per_1k"]), "出力 USD/1K": usd(row["output_per_1k"]),
+            "入力コスト": usd(breakdown.get("input_cost")), "出力コスト": usd(breakdown.get("output_cost")),
+            "合計 USD": usd(row.get("cost")), "時点": row["as_of"],
         })  # fmt: skip
     st.dataframe(table, hide_index=True)
 
