@@ -91,15 +91,15 @@ def describe(rows: list[PriceRow], costs: list[Cost | None], lang: str, cite: bo
     lines: list[str] = []
     for n, (row, result) in enumerate(zip(rows, costs, strict=True), start=1):
         head, *rest = _describe_row(row, lang)
-        lines += [f"{head} [{n}]" if cite else head, *rest]
+        lines += [*([""] if n > 1 else []), f"{head} [{n}]" if cite else head, *rest]
         if result is not None:
-            lines += _describe_cost(result, lang)
+            lines += ["", *_describe_cost(result, lang)]
     if len(rows) >= 2:
         lines.append(_compare(rows, costs, lang))
     first = rows[0]
     lines.append("")  # the source line is its own paragraph, not part of the last bullet
     if lang == "ja":
-        lines.append(f"価格は {first.as_of} 時点のスナップショット（出典: {first.source}）。{REFRESH_HINT['ja']}")
+        lines.append(f"価格は {first.as_of} 時点のスナップショット（出典: {first.source} ）。{REFRESH_HINT['ja']}")
     else:
         lines.append(f"Prices as of {first.as_of} (source: {first.source}). {REFRESH_HINT['en']}")
     return "\n".join(lines)
@@ -111,21 +111,23 @@ _MODE_JA = {
 }
 
 
+_ROW_TEXT = {
+    "ja": {"head": "{name}（{id}）の料金（{region}、{mode}）:", "image": "- 画像 1 枚あたり {price} USD",
+           "input": "- 入力 1,000 トークンあたり {price} USD", "output": "- 出力 1,000 トークンあたり {price} USD"},
+    "en": {"head": "{name} ({id}), {region}, {mode}:", "image": "- {price} USD per image",
+           "input": "- input: {price} USD per 1,000 tokens", "output": "- output: {price} USD per 1,000 tokens"},
+}  # fmt: skip
+
+
 def _describe_row(row: PriceRow, lang: str) -> list[str]:
-    if lang == "ja":
-        head = f"{row.model_name}（{row.model_id}）の料金（{row.region}、{_MODE_JA.get(row.mode, row.mode)}）:"
-        if row.per_image is not None:
-            return [head, f"- 画像 1 枚あたり {usd(row.per_image)} USD"]
-        out = [head, f"- 入力 1,000 トークンあたり {usd(row.input_per_1k)} USD"]
-        if row.output_per_1k is not None:
-            out.append(f"- 出力 1,000 トークンあたり {usd(row.output_per_1k)} USD")
-        return out
-    head = f"{row.model_name} ({row.model_id}), {row.region}, {row.mode}:"
+    text = _ROW_TEXT[lang]
+    mode = _MODE_JA.get(row.mode, row.mode) if lang == "ja" else row.mode
+    out = [text["head"].format(name=row.model_name, id=row.model_id, region=row.region, mode=mode)]
     if row.per_image is not None:
-        return [head, f"- {usd(row.per_image)} USD per image"]
-    out = [head, f"- input: {usd(row.input_per_1k)} USD per 1,000 tokens"]
+        return [*out, text["image"].format(price=usd(row.per_image))]
+    out.append(text["input"].format(price=usd(row.input_per_1k)))
     if row.output_per_1k is not None:
-        out.append(f"- output: {usd(row.output_per_1k)} USD per 1,000 tokens")
+        out.append(text["output"].format(price=usd(row.output_per_1k)))
     return out
 
 
