@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from agents.settings import Settings
-from knowledge.index import IndexError_
+from knowledge.index import IndexUnavailable
 from ui.chat import chat_page
 from ui.knowledge_page import knowledge_page
 from ui.quiz_page import quiz_page
@@ -22,7 +22,7 @@ base = Settings()
 choices = sidebar(base)
 try:
     rt = runtime(str(base.data_dir), base.embedding)
-except IndexError_ as exc:
+except IndexUnavailable as exc:
     st.error(str(exc))
     st.stop()
 if rt.index.count() == 0:

@@ -50,12 +50,14 @@ class Runtime:
                 cache[name] = FACTORIES[name](settings)
             return cache[name]
 
+        model = _router_model(factory, choice)
         return AgentDeps(
             retriever=self.retriever,
             glossary=default_glossary(),
             provider_choice=choice,
             provider_factory=factory,
-            router_model=_router_model(factory, choice),
+            router_model=model,
+            quiz_model=model,
             translator=_translator(settings),
             prices=load_table(self.settings.data_dir),
             answer_language=settings.answer_language,
@@ -64,7 +66,8 @@ class Runtime:
 
 
 def _router_model(factory: Any, choice: str) -> Any:
-    """Bedrock routes when it is the provider; a small local model's routing is not better than the rules."""
+    """Bedrock routes and drafts quiz questions when it is the provider; a small local model does
+    neither better than the rules and the passage-built questions."""
     if choice not in ("auto", "bedrock"):
         return None
     try:

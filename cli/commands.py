@@ -36,11 +36,11 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _runtime(args: argparse.Namespace) -> Iterator[Any]:
     from agents.context import open_runtime
     from knowledge.embeddings import EmbeddingUnavailable
-    from knowledge.index import IndexError_
+    from knowledge.index import IndexUnavailable
 
     try:
         runtime = open_runtime(_settings(args))
-    except IndexError_ as exc:
+    except IndexUnavailable as exc:
         raise CliError("index", str(exc)) from exc
     except EmbeddingUnavailable as exc:
         raise CliError("embedding", str(exc)) from exc

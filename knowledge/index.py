@@ -25,15 +25,15 @@ from knowledge.passage import Passage, SourceDocument
 EMBED_BATCH = 64
 
 
-class IndexError_(RuntimeError):
+class IndexUnavailable(RuntimeError):
     """A problem with the index that the user can fix; the message says how."""
 
 
-class EmbeddingMismatch(IndexError_):
+class EmbeddingMismatch(IndexUnavailable):
     pass
 
 
-class IndexCorrupt(IndexError_):
+class IndexCorrupt(IndexUnavailable):
     pass
 
 
