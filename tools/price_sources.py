@@ -228,52 +228,19 @@ def rows_from_litellm(path: Path, as_of: str, known: set[str]) -> tuple[list[Pri
         prefix = key.split(".")[0]
         if "/" in key or "@" in key or prefix in ("us", "us-gov", "eu", "apac", "global", "jp", "au") or key in known:
             continue  # regional variants, step/size variants, and models the primary source has
-        if entry.get("mode") == "embedding" and entry.get("input_cost_per_token"):
-            rows.append(
-                PriceRow(
-                    key,
-                    _name_from_id(key),
-                    key.split(".")[0],
-                    "embedding",
-                    "us-east-1",
-                    "on-demand",
-                    entry["input_cost_per_token"] * 1000,
-                    None,
-                    as_of,
-                    source,
-                )
-            )
+        per_in, per_out = entry.get("input_cost_per_token"), entry.get("output_cost_per_token")
+        if entry.get("mode") == "embedding" and per_in:
+            kind, input_1k, output_1k, per_image = "embedding", per_in * 1000, None, None
         elif entry.get("mode") == "image_generation" and entry.get("output_cost_per_image"):
-            rows.append(
-                PriceRow(
-                    key,
-                    _name_from_id(key),
-                    key.split(".")[0],
-                    "image",
-                    "us-east-1",
-                    "on-demand",
-                    None,
-                    None,
-                    as_of,
-                    source,
-                    per_image=entry["output_cost_per_image"],
-                )
-            )
-        elif entry.get("mode") == "chat" and entry.get("input_cost_per_token") and entry.get("output_cost_per_token"):
-            rows.append(
-                PriceRow(
-                    key,
-                    _name_from_id(key),
-                    key.split(".")[0],
-                    "text",
-                    "us-east-1",
-                    "on-demand",
-                    entry["input_cost_per_token"] * 1000,
-                    entry["output_cost_per_token"] * 1000,
-                    as_of,
-                    source,
-                )
-            )
+            kind, input_1k, output_1k, per_image = "image", None, None, entry["output_cost_per_image"]
+        elif entry.get("mode") == "chat" and per_in and per_out:
+            kind, input_1k, output_1k, per_image = "text", per_in * 1000, per_out * 1000, None
+        else:
+            continue
+        rows.append(
+            PriceRow(key, _name_from_id(key), prefix, kind, "us-east-1", "on-demand", input_1k, output_1k,
+                     as_of, source, per_image=per_image)
+        )  # fmt: skip
     return rows, entries
 
 
