@@ -139,6 +139,9 @@ class KnowledgeIndex:
         client: Any | None = None,
     ) -> None:
         self.data_dir = data_dir
+        # On a shared `chroma run` server other people's ingests live beside ours: the server's
+        # collection, not this machine's manifest, says what exists, and nothing is swept.
+        self.shared = chroma_host is not None
         self.embeddings = embeddings
         self.embedding_name = embedding_name
         try:
@@ -165,7 +168,7 @@ class KnowledgeIndex:
                 f"selected; set AWSSTUDY_EMBEDDING={built_with} or run `awsstudy ingest --rebuild`"
             )
         self._keyword: KeywordIndex | None = None
-        self._keyword_generation = -1
+        self._keyword_generation = ""
         self._live: set[str] | None = None
         # the app's sessions share one index: writers and the BM25 rebuild go one at a time
         self._write_lock = threading.RLock()
@@ -228,7 +231,12 @@ class KnowledgeIndex:
             return removed
 
     def sweep_orphans(self) -> int:
-        """Delete vectors that no committed source owns (left by an interrupted ingest)."""
+        """Delete vectors that no committed source owns (left by an interrupted ingest).
+
+        Never on a shared server, where vectors this manifest does not know are a teammate's.
+        """
+        if self.shared:
+            return 0
         with self._write_lock:
             live = self.live_ids()
             stored = self._collection.get(include=[])["ids"]
@@ -238,31 +246,49 @@ class KnowledgeIndex:
             return len(orphans)
 
     def refresh_keyword_index(self) -> KeywordIndex:
-        """Rebuild BM25 when the manifest changed since it was saved; load it otherwise."""
+        """Rebuild BM25 when the manifest (or a shared server's collection) changed since it was saved."""
         with self._write_lock:
-            generation = self.manifest.generation()
+            generation = str(self.manifest.generation())
+            if self.shared:
+                generation += f":{self._collection.count()}"
             if self._keyword is not None and self._keyword_generation == generation:
                 return self._keyword
             folder = self.data_dir / "bm25"
             saved = self.manifest.get_meta("bm25_generation")
             keyword: KeywordIndex | None = None
-            if saved == str(generation) and (folder / "ids.json").is_file():
+            if saved == generation and (folder / "ids.json").is_file():
                 try:
                     keyword = KeywordIndex.load(folder)
                 except Exception:  # a damaged BM25 cache is rebuilt from the manifest
                     keyword = None
             if keyword is None:
-                keyword = KeywordIndex.build(self.manifest.chunks())
+                keyword = KeywordIndex.build(self._server_chunks() if self.shared else self.manifest.chunks())
                 keyword.save(folder)
-                self.manifest.set_meta("bm25_generation", str(generation))
+                self.manifest.set_meta("bm25_generation", generation)
             self._keyword, self._keyword_generation = keyword, generation
             return keyword
+
+    def _server_chunks(self) -> list[ChunkRecord]:
+        """Keyword tokens for every passage on a shared server, including those others ingested."""
+        known = {c.id: c for c in self.manifest.chunks()}
+        out: list[ChunkRecord] = []
+        total = self._collection.count()
+        for offset in range(0, total, 5000):
+            page = self._collection.get(include=["documents", "metadatas"], limit=5000, offset=offset)
+            for pid, text, meta in zip(page["ids"], page["documents"], page["metadatas"], strict=True):
+                if pid in known:
+                    out.append(known[pid])
+                    continue
+                passage = Passage.from_metadata(pid, text or "", dict(meta or {}))
+                out.append(ChunkRecord(pid, passage.kind, passage.service, keyword_tokens(keyword_text(passage))))
+        return out
 
     # -- reading -----------------------------------------------------------------------------
 
     def live_ids(self) -> set[str]:
-        if self._live is None:
-            self._live = set(self.manifest.chunk_ids())
+        if self._live is None or (self.shared and len(self._live) != self._collection.count()):
+            local = set(self.manifest.chunk_ids())
+            self._live = local | set(self._collection.get(include=[])["ids"]) if self.shared else local
         return self._live
 
     def count(self) -> int:

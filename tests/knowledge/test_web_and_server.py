@@ -103,3 +103,19 @@ def test_index_works_against_a_real_chroma_server(chroma_server: int, tmp_path: 
     hits = index.dense_search(vector, 3)
     assert hits and "delete marker" in index.passages([hits[0].id])[hits[0].id][0].text
     index.close()
+
+
+def test_a_teammate_sees_the_shared_server_and_ingest_never_sweeps_it(
+    chroma_server: int, tmp_path: Path, embeddings: Embeddings
+) -> None:
+    docs = Path(__file__).parents[1] / "fixtures" / "docs"
+    notes = Path(__file__).parents[1] / "fixtures" / "notes"
+    alice = KnowledgeIndex(tmp_path / "alice", embeddings, "use-m3", chroma_host="127.0.0.1", chroma_port=chroma_server)
+    shared = ingest(alice, [str(docs)]).chunks_added
+    bob = KnowledgeIndex(tmp_path / "bob", embeddings, "use-m3", chroma_host="127.0.0.1", chroma_port=chroma_server)
+    assert bob.count() == shared  # Bob's manifest is empty, the server is not
+    assert bob.keyword_search(["versioning"], 3)  # BM25 built from the server's passages
+    ingest(bob, [str(notes)])  # an ingest on Bob's machine keeps Alice's passages
+    assert alice.count() > shared and all(i in alice.live_ids() for i in bob.live_ids())
+    alice.close()
+    bob.close()
