@@ -69,13 +69,16 @@ def extractive_answer(
     sentence_vectors = vectors[1 + bool(query_en) :]
     similarity = (sentence_vectors @ queries.T).max(axis=1)
     wanted = _terms(question, glossary) | _terms(query_en or "", glossary)
+    defines = _definition_pattern(question)
     scored = []
     for (n, sentence), sim in zip(candidates, similarity, strict=True):
         # Sentence embeddings are weak across languages; shared terms, compared through the
         # glossary (削減 and "reduce" are one term), carry most of the signal.
         overlap = len(wanted & _terms(sentence, glossary)) / max(len(wanted), 1)
         same_language = 0.2 if detect_language(sentence) == lang else 0.0
-        scored.append((0.5 * float(sim) + overlap + same_language + 0.2 / n**0.5, n, sentence))
+        # "What is X?" / 「X とは？」 wants the sentence that says what X is
+        definition = 0.4 if defines is not None and defines.search(sentence) else 0.0
+        scored.append((0.5 * float(sim) + overlap + same_language + definition + 0.2 / n**0.5, n, sentence))
     scored.sort(key=lambda item: -item[0])
     floor = scored[0][0] * MIN_RELATIVE_SCORE
     chosen: list[tuple[int, str]] = []
@@ -94,6 +97,18 @@ def extractive_answer(
     intro = "資料の該当箇所：" if lang == "ja" else "What the sources say:"
     text = f"{lead}\n{intro}\n{body}" if lead else f"{intro}\n{body}"
     return ExtractiveAnswer(text, sorted({n for n, _ in chosen}))
+
+
+_WHAT_IS = re.compile(r"^\s*what\s+(?:is|are)\s+(?:an?\s+|the\s+)?(.+?)\s*\??\s*$|^\s*(.+?)\s*とは(?:何|なん)?", re.I)
+
+
+def _definition_pattern(question: str) -> re.Pattern[str] | None:
+    match = _WHAT_IS.search(question)
+    if match is None:
+        return None
+    subject = re.sub(r"^(?:amazon|aws)\s+", "", (match.group(1) or match.group(2)).strip(), flags=re.I)
+    verbs = r"is|are|gives|lets|provides|enables|helps|allows|offers|は|とは"
+    return re.compile(rf"{re.escape(subject)}\)?\s*,?\s*(?:{verbs})\b", re.I)
 
 
 def _terms(text: str, glossary: Glossary) -> set[str]:
