@@ -368,7 +368,7 @@ def price(args: argparse.Namespace) -> int:
 
 
 def quiz(args: argparse.Namespace) -> int:
-    from tools.quiz import EXAM_DOMAINS, QuizGenerator
+    from tools.quiz import QuizGenerator, compose_quiz
     from tools.quiz_store import ProgressStore, export_anki, export_csv
 
     if not 1 <= args.n <= 20:
@@ -385,13 +385,7 @@ def quiz(args: argparse.Namespace) -> int:
                 raise CliError("empty_index", "the index is empty; run `awsstudy ingest` first")
             runtime.retriever.warm_up()
             generator = QuizGenerator(runtime.retriever, _router_model(settings))
-            reviews = store.due(limit=args.n)
-            topics = [args.topic] if args.topic else EXAM_DOMAINS.get(args.exam or "", ["AWS 機械学習のサービス"])
-            fresh = []
-            for topic in topics:
-                want = -(-(args.n - len(reviews)) // len(topics))
-                fresh += generator.generate(topic, want, args.lang, seen=store.recent_questions())
-            questions = (reviews + [q for q in fresh if q.id not in {r.id for r in reviews}])[: args.n]
+            questions, reviews = compose_quiz(generator, store, args.topic, args.exam, args.n, args.lang)
         if not questions:
             raise CliError("no_questions", "no questions could be built for this topic from the index; try another")
         if args.export_csv:
@@ -399,9 +393,9 @@ def quiz(args: argparse.Namespace) -> int:
         if args.export_anki:
             export_anki(questions, args.export_anki)
         if args.json or not sys.stdin.isatty():
-            emit_json({"questions": [_question_json(q, q in reviews) for q in questions]})
+            emit_json({"questions": [_question_json(q, q.id in reviews) for q in questions]})
             return 0
-        return _interactive(questions, store, {q.id for q in reviews})
+        return _interactive(questions, store, reviews)
     finally:
         store.close()
 

@@ -25,6 +25,7 @@ from knowledge.keyword_tokens import keyword_tokens
 from knowledge.passage import Passage
 from prompts import load_prompt
 from tools.quiz_model import QuestionType, QuizQuestion, distinct, validate
+from tools.quiz_store import ProgressStore
 from tools.retrieval import HybridRetriever
 from tools.translate import Glossary, default_glossary, english_search_query
 
@@ -320,6 +321,23 @@ def _from_draft(item: DraftQuestion, passages: list[Passage], topic: str) -> Qui
     kind: QuestionType = "multiple" if item.type == "multiple" else "single"
     return QuizQuestion(type=kind, question=item.question, options=item.options, answer=item.answer,
                         explanation=item.explanation, citations=cited, domain=item.domain, topic=topic)  # fmt: skip
+
+
+DEFAULT_TOPIC = "AWS 機械学習のサービス"
+
+
+def compose_quiz(
+    generator: QuizGenerator, store: ProgressStore, topic: str | None, exam: str | None, n: int, lang: str
+) -> tuple[list[QuizQuestion], set[str]]:
+    """Reviews due first, then fresh questions spread over the topic (or the exam's domains);
+    returns the questions and the ids of those that are reviews."""
+    reviews = store.due(limit=n)
+    topics = [topic] if topic else EXAM_DOMAINS.get(exam or "", [DEFAULT_TOPIC])
+    seen = store.recent_questions()
+    want = -(-(n - len(reviews)) // len(topics))
+    fresh = [q for t in topics for q in generator.generate(t, want, lang, seen=seen)]
+    review_ids = {r.id for r in reviews}
+    return (reviews + [q for q in fresh if q.id not in review_ids])[:n], review_ids
 
 
 def quiz_summary(questions: list[QuizQuestion], lang: str) -> str:

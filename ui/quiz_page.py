@@ -12,7 +12,7 @@ import streamlit as st
 
 from agents.context import Runtime
 from agents.settings import Settings
-from tools.quiz import EXAM_DOMAINS, QuizGenerator
+from tools.quiz import EXAM_DOMAINS, QuizGenerator, compose_quiz
 from tools.quiz_model import QuizQuestion
 from tools.quiz_store import ProgressStore, export_anki
 from ui.citations import render_citations
@@ -24,14 +24,9 @@ def progress_store(path: str) -> ProgressStore:
 
 
 def _new_quiz(rt: Runtime, store: ProgressStore, topic: str, exam: str, n: int) -> list[QuizQuestion]:
-    generator = QuizGenerator(rt.retriever)
-    reviews = store.due(limit=n)
-    topics = [topic] if topic else EXAM_DOMAINS.get(exam, ["AWS 機械学習のサービス"])
-    fresh: list[QuizQuestion] = []
-    for t in topics:
-        fresh += generator.generate(t, -(-(n - len(reviews)) // len(topics)), "ja", seen=store.recent_questions())
-    store.remember(fresh)
-    return (reviews + [q for q in fresh if q.id not in {r.id for r in reviews}])[:n]
+    questions, _ = compose_quiz(QuizGenerator(rt.retriever), store, topic, exam, n, "ja")
+    store.remember(questions)  # what this learner is shown counts as seen
+    return questions
 
 
 def quiz_page(rt: Runtime, settings: Settings) -> None:

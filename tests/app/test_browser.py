@@ -5,27 +5,20 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from cli.main import main
+from tests.net import free_port, wait_for_port
 
 ROOT = Path(__file__).parents[2]
 OUT = ROOT / "test-output"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (make test installs it)")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -36,20 +29,15 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         mp.setenv("AWSSTUDY_DATA_DIR", str(data))
         assert main(["ingest", str(ROOT / "tests" / "fixtures" / "docs"), "--json"]) == 0
         assert main(["ingest", str(ROOT / "knowledge" / "notes"), "--kind", "note", "--json"]) == 0
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+        if not wait_for_port(port, 60):
+            pytest.fail("streamlit did not start within 60 s")
         yield f"http://127.0.0.1:{port}"
     finally:
         proc.terminate()

@@ -3,11 +3,9 @@ from __future__ import annotations
 import functools
 import http.server
 import shutil
-import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from knowledge.ingest import ingest
 from knowledge.loaders.files import LoadError
 from knowledge.loaders.web import load_url
 from knowledge.passage import KIND_WEB
+from tests.net import free_port, wait_for_port
 
 PAGE = """<html><head><title>Managed Spot Training - Amazon SageMaker AI</title></head>
 <body><nav>Navigation</nav><div id="main-col-body"><h1>Managed Spot Training</h1>
@@ -63,30 +62,17 @@ def test_sitemap_ingests_its_pages_and_reports_the_broken_one(site: str, index: 
     assert len(report.errors) == 1 and "missing.html" in report.errors[0]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def chroma_server(tmp_path: Path) -> Iterator[int]:
     chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [chroma, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
+        if not wait_for_port(port, 30):
             pytest.fail("chroma run did not start within 30 s")
         yield port
     finally:
