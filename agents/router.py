@@ -15,6 +15,7 @@ from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, Field
 
 from prompts import load_prompt
+from tools.practice import parse_practice
 
 Route = Literal["docs", "pricing", "quiz", "translate"]
 ROUTES: tuple[Route, ...] = ("docs", "pricing", "quiz", "translate")
@@ -61,6 +62,8 @@ _PRICE = re.compile(
 def classify_route(question: str) -> Route:
     """The deterministic router: the fallback when no model routes, and the model's check."""
     text = question.strip()
+    if parse_practice(text) is not None:
+        return "docs"  # a pasted practice question, whatever its words ("MOST cost-effective")
     if _TRANSLATE.search(text):
         return "translate"
     if _QUIZ.search(text):
@@ -78,7 +81,7 @@ class RouteDecision(BaseModel):
 
 def route_with_model(model: BaseChatModel | None, question: str) -> tuple[Route, str]:
     """(route, how it was decided): the model's choice when valid, else the classifier's."""
-    if model is None:
+    if model is None or parse_practice(question) is not None:
         return classify_route(question), "rules"
     try:
         structured = model.with_structured_output(RouteDecision)

@@ -34,11 +34,21 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=default_data_dir)
     provider: Provider = "auto"
     bedrock_model_id: str = "us.amazon.nova-lite-v1:0"
+    # a Bedrock Runtime endpoint other than AWS's (a VPC endpoint, or a local fake in tests)
+    bedrock_endpoint_url: str | None = None
     aws_region: str = Field(
         default="us-east-1",
         validation_alias=AliasChoices("AWSSTUDY_AWS_REGION", "AWS_REGION", "AWS_DEFAULT_REGION"),
     )
     local_model_path: Path | None = None
+    # llama.cpp through xllamacpp: context, prompt batch, threads (0: every core), output budget
+    local_n_ctx: int = Field(default=4096, ge=512, le=32768)
+    local_n_batch: int = Field(default=512, ge=8, le=4096)
+    local_threads: int = Field(default=0, ge=0, le=256)
+    local_max_tokens: int = Field(default=512, ge=16, le=4096)
+    # deadlines for any model's answer: the first token, then the whole answer (seconds)
+    first_token_timeout: float = Field(default=20.0, gt=0, le=600)
+    answer_timeout: float = Field(default=90.0, gt=0, le=1800)
     ollama_host: str = "http://127.0.0.1:11434"
     ollama_model: str = "qwen2.5:7b-instruct"
     # use-m3 | e5-small | bedrock:<model id> | sentence-transformers:<model name>

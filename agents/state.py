@@ -14,6 +14,7 @@ from agents.router import Route
 class Citation(TypedDict):
     n: int
     id: str
+    kind: str  # "note" for study notes: shown as a note, never as the AWS page itself
     title: str
     location: str
     url: str | None
@@ -37,4 +38,5 @@ class AgentState(TypedDict, total=False):
     translation: dict[str, Any] | None
     price: dict[str, Any] | None
     quiz: dict[str, Any] | None
+    practice: dict[str, Any] | None  # a pasted practice question: options, evidence, the pick if any
     timings_ms: dict[str, float]

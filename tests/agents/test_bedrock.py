@@ -65,11 +65,11 @@ def run(retriever: HybridRetriever, provider: ChatProvider, question: str) -> di
 
 def test_bedrock_answer_comes_back_with_its_model_id(retriever: HybridRetriever, tmp_path: Path) -> None:
     provider, stubber = stubbed_provider(tmp_path)
-    stubber.add_response("converse", converse_reply("No. SageMaker assumes the execution role [1]."))
+    stubber.add_response("converse", converse_reply("SageMaker assumes the execution role [1]."))
     with stubber:
-        state = run(retriever, provider, "Do I need an IAM user for a training job to read S3?")
+        state = run(retriever, provider, "Which identity does a training job use to read S3?")
     assert state["provider"] == "bedrock" and state["model"] == MODEL
-    assert state["answer"].startswith("No.") and state["citations"][0]["n"] == 1
+    assert state["answer"].startswith("SageMaker assumes") and state["citations"][0]["n"] == 1
 
 
 @pytest.mark.parametrize(

@@ -74,14 +74,35 @@ def ask(graph: Any, question: str, thread: str = "t1") -> dict[str, Any]:
 
 
 def test_docs_question_is_answered_by_the_model_with_citations(retriever: HybridRetriever) -> None:
-    provider, model = fake_provider("いいえ。IAM ユーザーは不要で、SageMaker は実行ロールを引き受けます [1]。")
-    state = ask(build_graph(deps_with(retriever, provider)), QUESTION)
+    provider, model = fake_provider("SageMaker は実行ロールを引き受けて S3 を読みます [1]。")
+    state = ask(build_graph(deps_with(retriever, provider)), "トレーニングジョブはどの ID で S3 を読みますか")
     assert state["route"] == "docs" and state["lang"] == "ja"
     assert state["provider"] == "bedrock" and state["model"] == "fake-model"
-    assert state["answer"].startswith("いいえ")
+    assert state["answer"].startswith("SageMaker は実行ロール")
     assert [c["n"] for c in state["citations"]] == [1]
     assert state["citations"][0]["id"] == state["passages"][0]["id"]
     assert model.seen[0][0].content == load_prompt("answer_ja")
+
+
+def test_a_models_verdict_that_no_sentence_states_is_withdrawn(retriever: HybridRetriever) -> None:
+    provider, _ = fake_provider("いいえ。IAM ユーザーは不要で、SageMaker は実行ロールを引き受けます [1]。")
+    state = ask(build_graph(deps_with(retriever, provider)), QUESTION)
+    assert state["answer"].startswith("資料からは断定できません")
+    assert "実行ロールを引き受けます [1]" in state["answer"]
+
+
+def test_a_models_verdict_stated_by_a_cited_sentence_stays(index: KnowledgeIndex, tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "role.md").write_text(
+        "# SageMaker の実行ロール\n\n"
+        "SageMaker のトレーニングジョブが S3 にアクセスするのに IAM ユーザーは必要ありません。"
+        "SageMaker は実行ロールを引き受けます。\n"
+    )
+    ingest(index, [str(notes)], kind=KIND_NOTE)
+    provider, _ = fake_provider("いいえ。IAM ユーザーは不要で、SageMaker は実行ロールを引き受けます [1]。")
+    state = ask(build_graph(deps_with(HybridRetriever(index), provider)), QUESTION)
+    assert state["answer"].startswith("いいえ。")
 
 
 def test_tokens_stream_before_the_final_state(retriever: HybridRetriever) -> None:

@@ -1,0 +1,98 @@
+"""Pasted practice questions through the graph: evidence for every option; a pick only from a model."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
+
+from agents.graph import build_graph
+from agents.nodes import AgentDeps
+from agents.practice_answer import _first_token_probabilities
+from agents.providers import ChatProvider, ProviderUnavailable
+from agents.router import classify_route
+from knowledge.index import KnowledgeIndex
+from knowledge.ingest import ingest
+from tools.retrieval import HybridRetriever
+from tools.translate import default_glossary
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+PASTED = """A data science team runs SageMaker training jobs that read data from Amazon S3.
+Which identity should SageMaker use to read the training data with the LEAST operational overhead?
+A. An IAM user with long-term access keys stored in the training script
+B. An execution role that SageMaker assumes, passed as RoleArn
+C. The AWS account root user
+D. A bucket policy that allows public read access"""
+
+
+@pytest.fixture
+def retriever(index: KnowledgeIndex, tmp_path: Path) -> HybridRetriever:
+    shutil.copytree(FIXTURES / "docs", tmp_path / "docs")
+    ingest(index, [str(tmp_path / "docs")])
+    return HybridRetriever(index)
+
+
+def run(retriever: HybridRetriever, provider: ChatProvider | None, choice: str = "auto") -> dict[str, Any]:
+    def factory(name: str) -> ChatProvider:
+        if provider is None or name != provider.name:
+            raise ProviderUnavailable(f"no {name}")
+        return provider
+
+    deps = AgentDeps(retriever=retriever, glossary=default_glossary(), provider_choice=choice,
+                     provider_factory=factory)  # fmt: skip
+    return dict(build_graph(deps).invoke({"question": PASTED}, {"configurable": {"thread_id": "p"}}))
+
+
+def test_a_pasted_practice_question_goes_to_docs_whatever_its_words() -> None:
+    assert classify_route(PASTED) == "docs"
+    priced = PASTED.replace("LEAST operational overhead", "MOST cost-effective solution and price")
+    assert classify_route(priced) == "docs"
+
+
+def test_offline_there_is_no_pick_and_every_option_has_cited_evidence(retriever: HybridRetriever) -> None:
+    state = run(retriever, None)
+    practice = state["practice"]
+    assert practice["answer"] is None and practice["confidence"] is None and practice["picks"] == 1
+    assert [o["label"] for o in practice["options"]] == ["A", "B", "C", "D"]
+    assert all(o["verdict"] == "unknown" and o["reason"] and o["citations"] for o in practice["options"])
+    numbers = [c["n"] for c in state["citations"]]
+    assert numbers == sorted(set(numbers)) and all(1 <= n <= len(state["passages"]) for n in numbers)
+    assert "答えは選んでいません" not in state["answer"]  # an English question gets English framing
+    assert "No answer picked" in state["answer"] and "models install" in state["answer"]
+    assert "| B |" in state["answer"]
+    assert state["provider"] == "extractive"
+
+
+def test_a_model_picks_and_every_option_gets_a_verdict_and_reason(retriever: HybridRetriever) -> None:
+    model = GenericFakeChatModel(messages=iter([AIMessage("B")]))
+    state = run(retriever, ChatProvider("local", "tiny.gguf", model))
+    practice = state["practice"]
+    assert practice["answer"] == [1]
+    assert [o["verdict"] for o in practice["options"]] == ["incorrect", "correct", "incorrect", "incorrect"]
+    assert "execution role" in practice["options"][1]["reason"].lower()
+    assert state["provider"] == "local" and state["model"] == "tiny.gguf"
+    assert "answer: B" in state["answer"]
+
+
+def test_a_reply_that_names_no_option_is_no_pick(retriever: HybridRetriever) -> None:
+    model = GenericFakeChatModel(messages=iter([AIMessage("I think the role one.")]))
+    state = run(retriever, ChatProvider("local", "tiny.gguf", model))
+    assert state["practice"]["answer"] is None and state["provider"] == "extractive"
+
+
+def test_the_extractive_provider_never_picks(retriever: HybridRetriever) -> None:
+    model = GenericFakeChatModel(messages=iter([AIMessage("B")]))
+    state = run(retriever, ChatProvider("local", "tiny.gguf", model), choice="extractive")
+    assert state["practice"]["answer"] is None
+
+
+def test_confidence_comes_from_the_first_token_probabilities() -> None:
+    logprobs = {"content": [{"top_logprobs": [{"token": "B", "logprob": -0.05}, {"token": " A", "logprob": -3.0},
+                                              {"token": "Z", "logprob": -1.0}]}]}  # fmt: skip
+    probabilities = _first_token_probabilities(logprobs, ("A", "B", "C", "D"))
+    assert set(probabilities) == {"A", "B"} and probabilities["B"] > 0.9
+    assert _first_token_probabilities(None, ("A", "B")) == {}
