@@ -7,15 +7,21 @@ import re
 from agents.language import detect_language
 from knowledge.keyword_tokens import keyword_tokens
 from knowledge.passage import Passage
+from tools.dictionary import uncovered_words
 from tools.translate import Glossary
 
 _SPLIT = re.compile(r"(?<=[。！？])|(?<=[.!?])\s+(?=[A-Z0-9\"'(「])|\n+")
 
 
 def terms(text: str, glossary: Glossary) -> set[str]:
-    """Keyword tokens of a text and of its glossary English, so Japanese and English terms meet."""
-    english = glossary.translate(text).text if detect_language(text) == "ja" else ""
-    return set(keyword_tokens(text)) | set(keyword_tokens(english))
+    """Keyword tokens of a text and of its English (glossary names, then dictionary words), so
+    Japanese and English terms meet."""
+    if detect_language(text) != "ja":
+        return set(keyword_tokens(text))
+    found = glossary.translate(text)
+    covered = "".join(ja for ja, _ in found.terms)
+    english = [found.text, *(" ".join(words) for _, words in uncovered_words(text, covered))]
+    return set(keyword_tokens(text)) | set(keyword_tokens(" ".join(english)))
 
 
 def passage_sentences(passage: Passage) -> list[str]:

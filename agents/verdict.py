@@ -11,66 +11,34 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Literal
 
 from agents.evidence import passage_sentences, terms
 from agents.language import Lang
+from knowledge.keyword_tokens import has_japanese, keyword_tokens
 from knowledge.passage import Passage
+from tools.dictionary import uncovered_words
 from tools.translate import Glossary
 
 Polarity = Literal["yes", "no"]
+MIN_COVERAGE = 0.75  # share of the question's ideas a deciding sentence (with its page) must carry
+LONG_QUESTION, HIGH_COVERAGE = 6, 0.85
+_HIRAGANA = re.compile(r"[\u3040-\u309f]")
 
 _YES_NO_JA = re.compile(r"(ですか|ますか|でしょうか|ありますか|できますか|必要ですか|べきですか|ません?か)[？?]?\s*$")
 _YES_NO_EN = re.compile(r"^(is|are|do|does|did|can|could|should|must|will|would|has|have)\b", re.I)
 # words that frame the question rather than name what it is about
 _FRAME = frozenset(
-    [
-        "amazon",
-        "aws",
-        "service",
-        "use",
-        "using",
-        "used",
-        "need",
-        "needed",
-        "necessary",
-        "require",
-        "required",
-        "requirement",
-        "possible",
-        "able",
-        "allow",
-        "allowed",
-        "support",
-        "supported",
-        "can",
-        "could",
-        "should",
-        "must",
-        "way",
-        "method",
-        "feature",
-        "option",
-        "want",
-        "必要",
-        "可能",
-        "サポート",
-        "使用",
-        "利用",
-        "使う",
-        "できる",
-        "場合",
-        "後",
-        "ある",
-        "いる",
-        "時",
-        "とき",
-    ]
+    "amazon aws service use using used need needed necessary require required requirement possible able allow "
+    "allowed support supported can could should must way method feature capability option want "
+    "also still even just only other another same one own any some every each like then turn turned "
+    "必要 可能 サポート 使用 利用 使う できる でき 済み 場合 後 から ある いる 時 とき まま".split()
 )
 _NEGATION_EN = re.compile(
     r"\b(?:not|never|cannot|can't|can not|don't|doesn't|isn't|aren't|won't|wasn't|unable|unsupported|disallow\w*|"
-    r"prohibit\w*|no longer)\b",
+    r"prohibit\w*|no longer|(?:off|disabled) by default)\b",
     re.I,
 )
 _NEGATION_JA = re.compile(r"ません|できない|しない|されない|不要|不可|ないため|ない。|ないで|ありません|必要はない")
@@ -81,17 +49,21 @@ _POSITIVE_EN = re.compile(
 )
 _POSITIVE_JA = re.compile(r"できます|可能です|可能|サポートしています|対応しています|必要です|使えます|します。")
 _CONTRAST = re.compile(
-    r"\b(?:but|however|unless|except|although|only if|only when|instead)\b|ただし|しかし|除いて|を除き|場合を除", re.I
+    r"\b(?:but|however|unless|except|although|only if|only when)\b|ただし|しかし|除いて|を除き|場合を除", re.I
+)
+# names a sentence may leave implicit: the page it is on says which service it is about
+_SERVICES = frozenset(
+    "s3 iam sagemaker glue cloudformation bedrock lambda kinesis firehose cloudwatch comprehend rekognition "
+    "transcribe translate macie dynamodb ec2 ecr athena emr redshift".split()
 )
 # one idea, several wordings: "change its name" is renaming
 _COMPOUNDS = (
-    ({"name", "change"}, "rename"),
-    ({"name", "modify"}, "rename"),
-    ({"名前", "変更"}, "rename"),
-    ({"scale", "zero"}, "scale-to-zero"),
-    ({"roll", "back"}, "rollback"),
+    (frozenset({"name", "change"}), "rename"),
+    (frozenset({"name", "modify"}), "rename"),
+    (frozenset({"scale", "zero"}), "scale-to-zero"),
+    (frozenset({"roll", "back"}), "rollback"),
 )
-_CANONICAL = {"renamed": "rename", "renaming": "rename", "リネーム": "rename", "gpus": "gpu", "rolled": "roll"}
+_CANONICAL = {"renamed": "rename", "renaming": "rename", "gpus": "gpu", "rolled": "roll", "rollbacks": "rollback"}
 
 
 @dataclass(frozen=True)
@@ -106,17 +78,51 @@ def is_yes_no(question: str) -> bool:
     return bool(_YES_NO_JA.search(q) or _YES_NO_EN.match(q))
 
 
-def _content(text: str, glossary: Glossary) -> set[str]:
-    found = {_CANONICAL.get(t, t) for t in terms(text, glossary)}
+def _canonical(tokens: set[str]) -> set[str]:
+    found = {_CANONICAL.get(t, t) for t in tokens}
     for parts, joined in _COMPOUNDS:
         if parts <= found:
             found.add(joined)
     return found
 
 
-def question_terms(question: str, glossary: Glossary, query_en: str | None = None) -> set[str]:
-    wanted = _content(question, glossary) | (_content(query_en, glossary) if query_en else set())
-    return {t for t in wanted if t not in _FRAME and len(t) > 1}
+def sentence_terms(sentence: str, glossary: Glossary) -> set[str]:
+    return _canonical(terms(sentence, glossary))
+
+
+def question_concepts(question: str, glossary: Glossary) -> list[frozenset[str]]:
+    """What a sentence must speak of to answer the question: one set of alternatives per idea.
+
+    A Japanese word the glossary renders ("変更" → change/modify) is met by any of its English
+    words; one it cannot render must appear as it is (so only a Japanese sentence can meet it).
+    """
+    concepts: list[frozenset[str]] = []
+    covered = ""
+    if has_japanese(question):
+        found = glossary.translate(question)
+        covered = "".join(ja for ja, _ in found.terms)
+        concepts += [frozenset(_CANONICAL.get(t, t) for t in keyword_tokens(en)) for _, en in found.terms]
+    for token in keyword_tokens(question):
+        if not has_japanese(token):
+            concepts.append(frozenset({_CANONICAL.get(token, token)}))
+    for surface, english in uncovered_words(question, covered):
+        words = {_CANONICAL.get(t, t) for t in keyword_tokens(" ".join(english))}
+        if words or not _HIRAGANA.search(surface):  # an inflected stem with no gloss (なっ) is no idea
+            concepts.append(frozenset({surface, *words}))
+    every = set().union(*concepts) if concepts else set()
+    for parts, joined in _COMPOUNDS:
+        if parts <= every:
+            concepts = [c for c in concepts if not c & parts] + [frozenset({joined})]
+    kept = [c for c in concepts if c - _FRAME and not all(len(t) <= 1 for t in c)]
+    return list(dict.fromkeys(frozenset(c - _FRAME) for c in kept))
+
+
+def _meets(concept: frozenset[str], words: AbstractSet[str]) -> bool:
+    """An idea is met by one of its words, or a longer form of it (success → successfully)."""
+    if concept & words:
+        return True
+    long_ones = [t for t in concept if len(t) >= 5]
+    return any(w.startswith(t) or (len(w) >= 5 and t.startswith(w)) for t in long_ones for w in words)
 
 
 def polarity(sentence: str) -> Polarity | None:
@@ -139,22 +145,37 @@ def yes_no_verdict(
     """The verdict a cited sentence states for this question, or None when none states it plainly."""
     if not is_yes_no(question) or _asks_negatively(question):
         return None
-    wanted = question_terms(question, glossary, query_en)
+    wanted = question_concepts(question, glossary)
     if len(wanted) < 2:
         return None
-    allowed_missing = 1 if len(wanted) >= 4 else 0
-    found: list[Verdict] = []
-    for n, passage in enumerate(passages, start=1):
-        for sentence in passage_sentences(passage):
-            missing = wanted - _content(sentence, glossary)
-            if len(missing) > allowed_missing:
-                continue
-            said = polarity(sentence)
-            if said is not None:
-                found.append(Verdict(said, n, sentence))
-    if not found or len({v.polarity for v in found}) > 1:
+    sentences = [
+        (n, p, s, sentence_terms(s, glossary)) for n, p in enumerate(passages, 1) for s in passage_sentences(p)
+    ]
+    found: list[tuple[float, Verdict]] = []
+    for n, passage, sentence, have in sentences:
+        # a service name the sentence leaves out may come from its page ("bucket" on an S3 page)
+        context = _SERVICES | sentence_terms(passage.heading_text(), glossary)
+        spoken = [c for c in wanted if _meets(c, have)]
+        missing = [c for c in wanted if not _meets(c, have) and not _meets(c, context)]
+        coverage = 1 - len(missing) / len(wanted)
+        if len(spoken) < 2 or coverage < MIN_COVERAGE:
+            continue
+        # The question's own point left out (renaming, GPUs, nesting) means no verdict from this
+        # sentence. Only a long question may leave one idea out, when the sentence carries nearly
+        # all the rest; a short one must be met whole (with its page naming the service).
+        if len(missing) > (1 if len(wanted) >= LONG_QUESTION and coverage >= HIGH_COVERAGE else 0):
+            continue
+        said = polarity(sentence)
+        if said is not None:
+            found.append((coverage, Verdict(said, n, sentence)))
+    if not found:
         return None
-    return found[0]
+    best = max(c for c, _ in found)
+    closest = [v for c, v in found if c == best]
+    # the sentences that match the question best must agree, or there is no verdict
+    if len({v.polarity for v in closest}) > 1:
+        return None
+    return closest[0]
 
 
 _LEADS = {

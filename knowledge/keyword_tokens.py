@@ -130,6 +130,24 @@ def _japanese_tokens(run: str) -> list[str]:
     return tokens
 
 
+def japanese_words(text: str) -> list[tuple[str, str, str | None]]:
+    """Content words of the Japanese runs: (surface, dictionary form, English origin of a loanword).
+
+    UniDic records where a katakana word comes from ("ゼロ-zero"); that origin is a translation
+    for free, though not always the intended sense ("ロック-rock").
+    """
+    out: list[tuple[str, str, str | None]] = []
+    for run in _JAPANESE.findall(text):
+        for word in _tagger()(run):
+            if word.feature.pos1 in _SKIP_POS or word.surface in _JA_STOP:
+                continue
+            lemma = str(word.feature.lemma or word.surface)
+            base = str(getattr(word.feature, "orthBase", None) or word.surface)
+            origin = lemma.split("-", 1)[1] if "-" in lemma and lemma.split("-", 1)[1].isascii() else None
+            out.append((word.surface, base, origin))
+    return out
+
+
 def keyword_tokens(text: str) -> list[str]:
     tokens: list[str] = []
     for match in re.finditer(f"{_LATIN.pattern}|{_JAPANESE.pattern}", text):
