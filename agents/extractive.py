@@ -17,7 +17,7 @@ from langchain_core.embeddings import Embeddings
 from agents.evidence import passage_sentences, terms
 from agents.language import Lang, detect_language
 from agents.question_shape import question_shape
-from agents.verdict import is_yes_no, verdict_lead, yes_no_verdict
+from agents.verdict import is_yes_no, verdict_lead, verdict_unsettled, yes_no_verdict
 from knowledge.keyword_tokens import keyword_tokens
 from knowledge.passage import Passage
 from tools.translate import Glossary
@@ -99,7 +99,8 @@ def extractive_answer(
             parts.append(_say_steps(*steps, lang))
     body = "\n".join(f"- {_annotate(s, glossary, lang)} [{n}]" for n, s in chosen)
     intro = "資料の該当箇所：" if lang == "ja" else "What the sources say:"
-    parts.append(f"{intro}\n{body}")
+    # the line that says the sources do not settle it already introduces the passages
+    parts.append(body if lead and verdict_unsettled(lead, lang) else f"{intro}\n{body}")
     text = "\n\n".join(parts) if len(parts) > 1 and not lead else "\n".join(parts)
     return ExtractiveAnswer(text, sorted({int(n) for n in re.findall(r"\[(\d+)\]", text)}))
 

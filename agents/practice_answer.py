@@ -127,10 +127,18 @@ def pick_messages(evidence: PracticeEvidence, closed_book: bool = False) -> list
 
 
 def pick_answer(chat: BaseChatModel, evidence: PracticeEvidence, provider: str, model: str | None,
-                closed_book: bool = False) -> Pick | None:  # fmt: skip
-    """The model's letter(s), or None when its reply names no valid option."""
+                closed_book: bool | None = None) -> Pick | None:  # fmt: skip
+    """The model's letter(s), or None when its reply names no valid option.
+
+    The packaged 1.5B model picks better without the evidence lines in its prompt (closed-book
+    0.60 vs 0.55 with evidence on our held-out set, 0.60 vs 0.40 on the tuning set: the evidence
+    of every option pulls it towards the distractors), so by default it reads only the question;
+    a larger model (Bedrock) gets the evidence.
+    """
     q = evidence.question
     local = getattr(chat, "_llm_type", "") == "xllamacpp"
+    if closed_book is None:
+        closed_book = local
     kwargs: dict[str, Any] = {"max_tokens": 2 * q.picks + 2}
     if local:
         kwargs["logprobs"] = True

@@ -190,6 +190,10 @@ _UNSETTLED = {
 }
 
 
+def verdict_unsettled(lead: str, lang: Lang) -> bool:
+    return lead == _UNSETTLED[lang]
+
+
 def verdict_lead(verdict: Verdict | None, lang: Lang) -> str:
     return _LEADS[(lang, verdict.polarity)] if verdict else _UNSETTLED[lang]
 

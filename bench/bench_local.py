@@ -56,8 +56,9 @@ def model_speed(chat: Any) -> list[list[object]]:
     prompts = {
         "pick prompt (~300 tokens in, 1 out)": "Answer with one letter.\n" + "Evidence: SageMaker assumes an "
         "execution role to read S3. " * 12 + "\nWhich identity? A. IAM user B. execution role C. root D. none",
-        "RAG answer (~1,200 tokens in)": "Answer in Japanese in 3 sentences.\n" + "SageMaker training jobs read "
-        "data from Amazon S3 with an execution role that SageMaker assumes. " * 60 + "\nQ: IAM ユーザーは必要？",
+        "RAG answer (~1,200 tokens in)": "Answer in Japanese in about 5 sentences.\n" + "SageMaker training jobs "
+        "read data from Amazon S3 with an execution role that SageMaker assumes. " * 60
+        + "\nQ: トレーニングジョブが S3 を読む仕組みを説明してください。",
     }
     for label, prompt in prompts.items():
         started = time.perf_counter()

@@ -308,7 +308,7 @@ def ask(args: argparse.Namespace) -> int:
         "timings_ms": timings,
         "notices": state.get("notices", []),
     }
-    for key in ("price", "quiz", "translation"):
+    for key in ("price", "quiz", "translation", "practice"):
         if state.get(key) is not None:
             payload[key] = state[key]
     if args.json:

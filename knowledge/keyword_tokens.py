@@ -139,8 +139,8 @@ def japanese_words(text: str) -> list[tuple[str, str, str | None]]:
     out: list[tuple[str, str, str | None]] = []
     for run in _JAPANESE.findall(text):
         for word in _tagger()(run):
-            if word.feature.pos1 in _SKIP_POS or word.surface in _JA_STOP:
-                continue
+            if word.feature.pos1 in _SKIP_POS or word.feature.pos1 == "接尾辞" or word.surface in _JA_STOP:
+                continue  # suffixes (済み, 的, 化) shade the word before them; they are no idea of their own
             lemma = str(word.feature.lemma or word.surface)
             base = str(getattr(word.feature, "orthBase", None) or word.surface)
             origin = lemma.split("-", 1)[1] if "-" in lemma and lemma.split("-", 1)[1].isascii() else None

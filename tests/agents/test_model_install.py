@@ -85,12 +85,13 @@ def test_a_wrong_checksum_is_refused_and_the_parts_removed(
     assert not (folder / "tiny.gguf").exists() and not list(folder.glob(".tiny-parts/*"))
 
 
-def test_a_file_damaged_after_install_is_not_reported_installed_once_verified(
+def test_a_file_changed_after_install_is_not_used_until_verified_again(
     tmp_path: Path, spec_and_index: tuple[ModelSpec, Path]
 ) -> None:
     spec, index = spec_and_index
     path = model_install.install(tmp_path / "data", spec, None, fetch_from(index, []))
     path.write_bytes(b"X" * spec.size)
+    assert model_install.is_installed(tmp_path / "data", spec) is False  # changed since it was hashed
     assert model_install.verify(tmp_path / "data", spec) is False
     assert model_install.is_installed(tmp_path / "data", spec) is False
     model_install.remove(tmp_path / "data", spec)
