@@ -234,14 +234,10 @@ def _practice_answer(state: AgentState, deps: AgentDeps) -> dict[str, Any]:
         try:
             if deps.provider_factory is None:
                 raise ProviderUnavailable("provider.not_configured")
-            provider = deps.provider_factory(name)
-            pick = pick_answer(provider.chat, evidence, provider.name, provider.model)
-        except ProviderUnavailable as exc:
+            pick = pick_answer(deps.provider_factory(name), evidence)
+        except ProviderUnavailable as exc:  # a model failure costs the pick, never the evidence
+            log.info("practice pick with %s unavailable: %s", name, exc)
             notices.append(f"{name}: {exc.say(lang)}")
-            continue
-        except Exception as exc:  # a model failure costs the pick, never the evidence
-            log.warning("practice pick with %s failed: %s", name, exc, exc_info=True)
-            notices.append(f"{name}: {exc.__class__.__name__}: {exc}")
             continue
         if pick is not None:
             break

@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from agents.evidence import passage_sentences, terms
 from agents.language import Lang
+from agents.providers import ChatProvider
 from knowledge.passage import Passage
 from prompts import load_prompt
 from tools.practice import PracticeQuestion
@@ -126,8 +126,7 @@ def pick_messages(evidence: PracticeEvidence, closed_book: bool = False) -> list
     return [SystemMessage(load_prompt("practice_pick")), HumanMessage(body)]
 
 
-def pick_answer(chat: BaseChatModel, evidence: PracticeEvidence, provider: str, model: str | None,
-                closed_book: bool | None = None) -> Pick | None:  # fmt: skip
+def pick_answer(provider: ChatProvider, evidence: PracticeEvidence, closed_book: bool | None = None) -> Pick | None:
     """The model's letter(s), or None when its reply names no valid option.
 
     The packaged 1.5B model picks better without the evidence lines in its prompt (closed-book
@@ -136,13 +135,13 @@ def pick_answer(chat: BaseChatModel, evidence: PracticeEvidence, provider: str, 
     a larger model (Bedrock) gets the evidence.
     """
     q = evidence.question
-    local = getattr(chat, "_llm_type", "") == "xllamacpp"
+    local = getattr(provider.chat, "_llm_type", "") == "xllamacpp"
     if closed_book is None:
         closed_book = local
     kwargs: dict[str, Any] = {"max_tokens": 2 * q.picks + 2}
     if local:
         kwargs["logprobs"] = True
-    reply = chat.invoke(pick_messages(evidence, closed_book), **kwargs)
+    reply = provider.reply(pick_messages(evidence, closed_book), **kwargs)
     text = reply.content if isinstance(reply.content, str) else str(reply.content)
     chosen = _letters(text, q.labels)
     probabilities = _first_token_probabilities(reply.response_metadata.get("logprobs"), q.labels) if local else {}
@@ -156,7 +155,7 @@ def pick_answer(chat: BaseChatModel, evidence: PracticeEvidence, provider: str, 
     if probabilities:
         p = probabilities.get(q.labels[chosen[0]], 0.0)
         confidence = "high" if p >= 0.85 else "medium" if p >= 0.6 else "low"
-    return Pick(chosen, confidence, provider, model)
+    return Pick(chosen, confidence, provider.name, provider.model)
 
 
 def _letters(text: str, labels: Sequence[str]) -> list[int]:

@@ -84,6 +84,15 @@ class ChatProvider:
     def invoke(self, messages: list[BaseMessage]) -> str:
         return "".join(self.stream(messages))
 
+    def reply(self, messages: list[BaseMessage], **kwargs: Any) -> BaseMessage:
+        """One whole reply (a short one: a letter, a query), failures explained like the stream's."""
+        try:
+            return self.chat.invoke(messages, **kwargs)
+        except ProviderUnavailable:
+            raise
+        except Exception as exc:
+            raise self.explain(exc) from exc
+
 
 def with_deadlines(items: Iterator[Any], first: float, total: float) -> Iterator[Any]:
     """The items of a blocking iterator, read in a worker thread, within two deadlines."""

@@ -57,7 +57,8 @@ def model_speed(chat: Any) -> list[list[object]]:
         "pick prompt (~300 tokens in, 1 out)": "Answer with one letter.\n" + "Evidence: SageMaker assumes an "
         "execution role to read S3. " * 12 + "\nWhich identity? A. IAM user B. execution role C. root D. none",
         "RAG answer (~1,200 tokens in)": "Answer in Japanese in about 5 sentences.\n" + "SageMaker training jobs "
-        "read data from Amazon S3 with an execution role that SageMaker assumes. " * 60
+        "read data from Amazon S3 with an execution role that SageMaker assumes. "
+        * 60
         + "\nQ: トレーニングジョブが S3 を読む仕組みを説明してください。",
     }
     for label, prompt in prompts.items():
@@ -74,7 +75,7 @@ def model_speed(chat: Any) -> list[list[object]]:
     return rows
 
 
-def practice_rows(runtime: Any, chat: Any | None, name: str, items: list[dict[str, Any]]) -> list[object]:
+def practice_rows(runtime: Any, provider: Any | None, name: str, items: list[dict[str, Any]]) -> list[object]:
     glossary = default_glossary()
     parsed_ok = reasons_ok = closed = evidence = 0
     times: list[float] = []
@@ -85,17 +86,17 @@ def practice_rows(runtime: Any, chat: Any | None, name: str, items: list[dict[st
         parsed_ok += 1
         found = gather_evidence(runtime.retriever, question, glossary)
         reasons_ok += all(o.sentence and o.passage for o in found.options)
-        if chat is None:
+        if provider is None:
             continue
         truth = sorted(item["answer"])
         started = time.perf_counter()
-        pick = pick_answer(chat, found, "local", None)
+        pick = pick_answer(provider, found, closed_book=True)  # what `auto` does with it
         times.append(time.perf_counter() - started)
-        evidence += bool(pick and pick.answer == truth)
-        pick = pick_answer(chat, found, "local", None, closed_book=True)
         closed += bool(pick and pick.answer == truth)
+        pick = pick_answer(provider, found, closed_book=False)
+        evidence += bool(pick and pick.answer == truth)
     n = len(items)
-    picks = (f"{closed}/{n} = {closed / n:.2f}", f"{evidence}/{n} = {evidence / n:.2f}") if chat else ("-", "-")
+    picks = (f"{closed}/{n} = {closed / n:.2f}", f"{evidence}/{n} = {evidence / n:.2f}") if provider else ("-", "-")
     p50 = f"{statistics.median(times):.1f} s" if times else "-"
     return [name, f"{parsed_ok}/{n}", f"{reasons_ok}/{n}", *picks, p50]
 
@@ -163,13 +164,15 @@ def main() -> None:
     parser.add_argument("--skip-model", action="store_true", help="offline figures only")
     parser.add_argument("--skip-prose", action="store_true", help="do not let the local model write answers")
     parser.add_argument("--skip-translate", action="store_true", help="do not measure the model's search queries")
+    parser.add_argument("--skip-verdicts", action="store_true", help="do not run the yes/no and dev answers")
     args = parser.parse_args()
     settings = Settings(data_dir=args.data_dir)
     model_settings = Settings(data_dir=args.model_dir or args.data_dir)
-    chat = None
+    chat = provider = None
     if not args.skip_model:
         try:
-            chat = local_provider(model_settings).chat
+            provider = local_provider(model_settings)
+            chat = provider.chat
         except ProviderUnavailable as exc:
             print(f"local model unavailable: {exc}\n")
     runtime = open_runtime(settings)
@@ -181,7 +184,7 @@ def main() -> None:
         rows = [query_rows(runtime, chat, s, files[s]) for s in args.sets]
         print(table(rows, ["Japanese questions", "n", "glossary hit@5", "model hit@5", "model + glossary hit@5",
                            "translation p50"]) + "\n")  # fmt: skip
-    rows = [practice_rows(runtime, chat, s, load(BENCH / f"practice_{s}.jsonl")) for s in args.sets]
+    rows = [practice_rows(runtime, provider, s, load(BENCH / f"practice_{s}.jsonl")) for s in args.sets]
     print(table(rows, ["practice set", "parsed", "option evidence", "closed-book right", "with evidence right",
                        "pick p50"]) + "\n")  # fmt: skip
     if chat is not None:
@@ -189,6 +192,9 @@ def main() -> None:
 
         os.environ["AWSSTUDY_LOCAL_MODEL_PATH"] = str(chat.model_path)
         runtime.settings = settings.model_copy(update={"local_model_path": Path(chat.model_path)})
+    if args.skip_verdicts:
+        runtime.close()
+        return
     providers = ["extractive"] + (["local"] if chat is not None and not args.skip_prose else [])
     rows = [verdict_rows(runtime, p, s, load(BENCH / f"yes_no_{s}.jsonl")) for s in args.sets for p in providers]
     print(table(rows, ["yes/no set", "answers by", "right verdict", "wrong", "no verdict", "wrong ids"]) + "\n")

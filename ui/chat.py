@@ -100,13 +100,16 @@ def chat_page(rt: Runtime, settings: Settings) -> None:
             agent = _agent(rt, settings)
             config = {"configurable": {"thread_id": session["thread"]}}
             stream = agent.stream({"question": question}, config, stream_mode=["custom", "values"])
-            streamed = st.write_stream(_tokens(stream, state))
+            provisional = st.empty()
+            with provisional.container():
+                streamed = st.write_stream(_tokens(stream, state))
         except Exception as exc:  # a tool or provider failure is a message in the chat, not a traceback
             st.error(f"回答の作成中にエラーが発生しました：{exc.__class__.__name__}: {exc}")
             return
         answer = str(state.get("answer", ""))
         if not streamed or (isinstance(streamed, str) and streamed.strip() != answer.strip()):
-            st.markdown(answer)
+            # the checked answer replaces what streamed (a withdrawn verdict, renumbered citations)
+            provisional.markdown(answer)
         message = {
             "role": "assistant", "content": answer, "citations": state.get("citations", []),
             "route": state.get("route"), "provider": state.get("provider"), "model": state.get("model"),

@@ -96,3 +96,16 @@ def test_confidence_comes_from_the_first_token_probabilities() -> None:
     probabilities = _first_token_probabilities(logprobs, ("A", "B", "C", "D"))
     assert set(probabilities) == {"A", "B"} and probabilities["B"] > 0.9
     assert _first_token_probabilities(None, ("A", "B")) == {}
+
+
+class FailingModel(GenericFakeChatModel):
+    def _generate(self, *args: Any, **kwargs: Any) -> Any:
+        raise TimeoutError("read timed out")
+
+
+def test_a_failing_model_costs_the_pick_never_the_evidence(retriever: HybridRetriever) -> None:
+    provider = ChatProvider("local", "tiny.gguf", FailingModel(messages=iter([])))
+    state = run(retriever, provider)
+    assert state["practice"]["answer"] is None and state["provider"] == "extractive"
+    assert all(o["citations"] for o in state["practice"]["options"])
+    assert any("local: error: TimeoutError: read timed out" in n for n in state["notices"]), state["notices"]
