@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from langchain_core.language_models import BaseChatModel
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
 
 from agents.graph import build_graph
 from agents.nodes import AgentDeps
@@ -109,3 +111,35 @@ def test_a_failing_model_costs_the_pick_never_the_evidence(retriever: HybridRetr
     assert state["practice"]["answer"] is None and state["provider"] == "extractive"
     assert all(o["citations"] for o in state["practice"]["options"])
     assert any("local: error: TimeoutError: read timed out" in n for n in state["notices"]), state["notices"]
+
+
+class LetterProbabilityModel(BaseChatModel):
+    """Replies as the local model does with logprobs: one letter and the first token's alternatives.
+    `favourite` is the option text it believes; None makes it always say "A" (position bias)."""
+
+    favourite: str | None = None
+
+    @property
+    def _llm_type(self) -> str:
+        return "xllamacpp"
+
+    def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
+                  **kwargs: Any) -> ChatResult:  # fmt: skip
+        body = str(messages[-1].content)
+        label = "A"
+        if self.favourite is not None:
+            label = next(line.split(". ", 1)[0] for line in body.splitlines() if line.endswith(self.favourite))
+        top = [{"token": label, "logprob": -0.05}] + [{"token": x, "logprob": -4.0} for x in "ABCD" if x != label]
+        message = AIMessage(label, response_metadata={"logprobs": {"content": [{"top_logprobs": top}]}})
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+
+def test_the_local_pick_reads_both_orders_and_keeps_the_option_it_believes(retriever: HybridRetriever) -> None:
+    model = LetterProbabilityModel(favourite="An execution role that SageMaker assumes, passed as RoleArn")
+    state = run(retriever, ChatProvider("local", "tiny.gguf", model))
+    assert state["practice"]["answer"] == [1] and state["practice"]["confidence"] == "high"
+
+
+def test_a_model_that_only_favours_a_position_is_low_confidence(retriever: HybridRetriever) -> None:
+    state = run(retriever, ChatProvider("local", "tiny.gguf", LetterProbabilityModel()))
+    assert state["practice"]["confidence"] == "low"
