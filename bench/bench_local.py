@@ -165,7 +165,17 @@ def main() -> None:
     parser.add_argument("--skip-prose", action="store_true", help="do not let the local model write answers")
     parser.add_argument("--skip-translate", action="store_true", help="do not measure the model's search queries")
     parser.add_argument("--skip-verdicts", action="store_true", help="do not run the yes/no and dev answers")
+    parser.add_argument("--time-install", type=Path, metavar="EMPTY_DIR",
+                        help="time `models install` into this fresh data dir, then again (the no-op)")  # fmt: skip
     args = parser.parse_args()
+    if args.time_install is not None:
+        from agents.model_install import install
+
+        for attempt in ("first install", "second run (no-op)"):
+            started = time.perf_counter()
+            install(args.time_install)
+            print(f"models install, {attempt}: {time.perf_counter() - started:.1f} s")
+        print()
     settings = Settings(data_dir=args.data_dir)
     model_settings = Settings(data_dir=args.model_dir or args.data_dir)
     chat = provider = None
