@@ -36,9 +36,11 @@ _FRAME = frozenset(
     "also still even just only other another same one own any some every each like then turn turned "
     "必要 可能 サポート 使用 利用 使う できる でき 済み 場合 後 から ある いる 時 とき まま".split()
 )
+# a negated main verb; a bare "not" in a side clause ("when not in use") is no answer
 _NEGATION_EN = re.compile(
-    r"\b(?:not|never|cannot|can't|can not|don't|doesn't|isn't|aren't|won't|wasn't|unable|unsupported|disallow\w*|"
-    r"prohibit\w*|no longer|(?:off|disabled) by default)\b",
+    r"\b(?:cannot|can't|can not|don't|doesn't|does not|do not|isn't|is not|aren't|are not|won't|will not|"
+    r"wasn't|was not|unable to|unsupported|not (?:supported|allowed|available|required|possible|permitted|needed)|"
+    r"never|no longer|disallow\w*|prohibit\w*|(?:off|disabled) by default)\b",
     re.I,
 )
 _NEGATION_JA = re.compile(r"ません|できない|しない|されない|不要|不可|ないため|ない。|ないで|ありません|必要はない")
