@@ -92,39 +92,56 @@ def sentence_terms(sentence: str, glossary: Glossary) -> set[str]:
     return _canonical(terms(sentence, glossary))
 
 
-def question_concepts(question: str, glossary: Glossary) -> list[frozenset[str]]:
-    """What a sentence must speak of to answer the question: one set of alternatives per idea.
+@dataclass(frozen=True)
+class Idea:
+    """One idea of a question: any one of its words ("変更" → change or modify), or, for a phrase
+    the glossary names ("IAM ユーザー" → IAM user), all of them."""
 
-    A Japanese word the glossary renders ("変更" → change/modify) is met by any of its English
-    words; one it cannot render must appear as it is (so only a Japanese sentence can meet it).
+    words: frozenset[str]
+    whole: bool = False
+
+
+def question_concepts(question: str, glossary: Glossary) -> list[Idea]:
+    """What a sentence must speak of to answer the question.
+
+    A Japanese word the glossary renders is met by its English; one only the dictionary knows by
+    one of its glosses; one neither knows must appear as it is (only a Japanese sentence meets it).
     """
-    concepts: list[frozenset[str]] = []
+    ideas: list[Idea] = []
     covered = ""
     if has_japanese(question):
         found = glossary.translate(question)
         covered = "".join(ja for ja, _ in found.terms)
-        concepts += [frozenset(_CANONICAL.get(t, t) for t in keyword_tokens(en)) for _, en in found.terms]
+        for ja, en in found.terms:
+            rendered = [_CANONICAL.get(t, t) for t in keyword_tokens(en)]
+            ideas.append(Idea(frozenset(rendered), whole=1 < len(rendered) == len(keyword_tokens(ja))))
     for token in keyword_tokens(question):
         if not has_japanese(token):
-            concepts.append(frozenset({_CANONICAL.get(token, token)}))
+            ideas.append(Idea(frozenset({_CANONICAL.get(token, token)})))
     for surface, english in uncovered_words(question, covered):
         words = {_CANONICAL.get(t, t) for t in keyword_tokens(" ".join(english))}
         if words or not _HIRAGANA.search(surface):  # an inflected stem with no gloss (なっ) is no idea
-            concepts.append(frozenset({surface, *words}))
-    every = set().union(*concepts) if concepts else set()
+            ideas.append(Idea(frozenset({surface, *words})))
+    every = set().union(*(i.words for i in ideas)) if ideas else set()
     for parts, joined in _COMPOUNDS:
         if parts <= every:
-            concepts = [c for c in concepts if not c & parts] + [frozenset({joined})]
-    kept = [c for c in concepts if c - _FRAME and not all(len(t) <= 1 for t in c)]
-    return list(dict.fromkeys(frozenset(c - _FRAME) for c in kept))
+            ideas = [i for i in ideas if not i.words & parts] + [Idea(frozenset({joined}))]
+    kept = [Idea(i.words - _FRAME, i.whole) for i in ideas]
+    kept = [i for i in kept if i.words and not all(len(t) <= 1 for t in i.words)]
+    return list(dict.fromkeys(kept))
 
 
-def _meets(concept: frozenset[str], words: AbstractSet[str]) -> bool:
-    """An idea is met by one of its words, or a longer form of it (success → successfully)."""
-    if concept & words:
+def _meets(idea: Idea, words: AbstractSet[str]) -> bool:
+    """An idea is met by its words (all of a phrase's, any other's), each word also by a longer
+    form of it (success → successfully)."""
+    found = [_word_met(t, words) for t in idea.words]
+    return all(found) if idea.whole else any(found)
+
+
+def _word_met(word: str, words: AbstractSet[str]) -> bool:
+    if word in words:
         return True
-    long_ones = [t for t in concept if len(t) >= 5]
-    return any(w.startswith(t) or (len(w) >= 5 and t.startswith(w)) for t in long_ones for w in words)
+    return len(word) >= 5 and any(w.startswith(word) or (len(w) >= 5 and word.startswith(w)) for w in words)
 
 
 def polarity(sentence: str) -> Polarity | None:

@@ -60,3 +60,13 @@ def test_a_models_verdict_is_kept_only_when_the_sources_state_it() -> None:
     assert check_model_verdict("Yes, you can [1].", verdict, "en").startswith("The sources do not settle this")
     assert check_model_verdict("はい。変更できます [1]。", None, "ja").startswith("資料からは断定できません")
     assert check_model_verdict("Bucket names are fixed [1].", None, "en") == "Bucket names are fixed [1]."
+
+
+def test_a_phrase_is_met_whole_so_a_sentence_about_the_role_does_not_answer_for_the_user() -> None:
+    q = "SageMaker のトレーニングジョブが S3 にアクセスするには IAM ユーザーが必要ですか？"
+    not_needed = (
+        "SageMaker のトレーニングジョブが S3 のデータを読み書きするとき、IAM ユーザーやアクセスキーは必要ありません。"
+    )
+    role = "ジョブ作成時に IAM ロールの ARN を渡し、SageMaker がそのロールを引き受けて S3 にアクセスします。"
+    verdict = yes_no_verdict(q, passages(not_needed + "\n" + role), default_glossary())
+    assert verdict is not None and verdict.polarity == "no" and verdict.sentence == not_needed
