@@ -165,6 +165,9 @@ def main() -> None:
     parser.add_argument("--skip-prose", action="store_true", help="do not let the local model write answers")
     parser.add_argument("--skip-translate", action="store_true", help="do not measure the model's search queries")
     parser.add_argument("--skip-verdicts", action="store_true", help="do not run the yes/no and dev answers")
+    parser.add_argument("--skip-practice", action="store_true", help="do not run the practice questions")
+    parser.add_argument("--prose-sets", nargs="*", default=["tuning", "holdout"],
+                        help="yes/no sets the local model also answers in prose (about 25 s a question)")  # fmt: skip
     parser.add_argument("--time-install", type=Path, metavar="EMPTY_DIR",
                         help="time `models install` into this fresh data dir, then again (the no-op)")  # fmt: skip
     args = parser.parse_args()
@@ -194,9 +197,10 @@ def main() -> None:
         rows = [query_rows(runtime, chat, s, files[s]) for s in args.sets]
         print(table(rows, ["Japanese questions", "n", "glossary hit@5", "model hit@5", "model + glossary hit@5",
                            "translation p50"]) + "\n")  # fmt: skip
-    rows = [practice_rows(runtime, provider, s, load(BENCH / f"practice_{s}.jsonl")) for s in args.sets]
-    print(table(rows, ["practice set", "parsed", "option evidence", "closed-book right", "with evidence right",
-                       "pick p50"]) + "\n")  # fmt: skip
+    if not args.skip_practice:
+        rows = [practice_rows(runtime, provider, s, load(BENCH / f"practice_{s}.jsonl")) for s in args.sets]
+        header = ["practice set", "parsed", "option evidence", "closed-book right", "with evidence right", "pick p50"]
+        print(table(rows, header) + "\n")
     if chat is not None:
         import os
 
@@ -206,7 +210,12 @@ def main() -> None:
         runtime.close()
         return
     providers = ["extractive"] + (["local"] if chat is not None and not args.skip_prose else [])
-    rows = [verdict_rows(runtime, p, s, load(BENCH / f"yes_no_{s}.jsonl")) for s in args.sets for p in providers]
+    rows = [
+        verdict_rows(runtime, p, s, load(BENCH / f"yes_no_{s}.jsonl"))
+        for s in args.sets
+        for p in providers
+        if p == "extractive" or s in args.prose_sets
+    ]
     print(table(rows, ["yes/no set", "answers by", "right verdict", "wrong", "no verdict", "wrong ids"]) + "\n")
     rows = [dev_rows(runtime, p) for p in providers]
     print(table(rows, ["dev.jsonl answers by", "key facts", "p50", "max"]))
