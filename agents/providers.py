@@ -314,9 +314,10 @@ def provider_order(choice: str, picking: bool = False) -> tuple[str, ...]:
     """Who answers, in turn; a forced provider still ends in extractive.
 
     auto: Bedrock, then extractive. The packaged local model joins `auto` only to pick the
-    answer of a practice question, where it beats chance (0.69 closed-book); as a writer of
-    prose answers it lost to the extractive answer on our yes/no and dev questions (README,
-    bench/bench_local.py), so there it is opt-in (`--provider local`).
+    answer of a practice question, where it is right 0.70 of the time on our held-out set (chance
+    is 0.25); as a writer of prose answers it is slow on 2 cores and no better than the
+    extractive answer on our yes/no and dev questions (README, bench/bench_local.py), so there it
+    is opt-in (`--provider local`).
     """
     if choice == "auto":
         return ORDER if picking else ("bedrock", EXTRACTIVE)
