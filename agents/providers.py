@@ -297,11 +297,13 @@ def local_provider(settings: Settings) -> ChatProvider:
         raise ProviderUnavailable("the local model needs xllamacpp: pip install -e .")
     from langchain_community.chat_models import ChatLlamaCpp
 
-    chat = ChatLlamaCpp(
+    llama = ChatLlamaCpp(
         model_path=str(path), temperature=0.0, max_tokens=settings.local_max_tokens, n_ctx=settings.local_n_ctx,
         n_batch=settings.local_n_batch, n_threads=settings.local_threads or None, verbose=False,
     )  # fmt: skip
-    return ChatProvider("local", path.name, chat)
+    return ChatProvider(
+        "local", path.name, llama, _unexplained, settings.first_token_timeout, settings.answer_timeout
+    )
 
 
 # -- choosing ------------------------------------------------------------------------------------
