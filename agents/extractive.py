@@ -20,6 +20,7 @@ from agents.question_shape import question_shape
 from agents.verdict import is_yes_no, verdict_lead, verdict_unsettled, yes_no_verdict
 from knowledge.keyword_tokens import keyword_tokens
 from knowledge.passage import Passage
+from prompts import message
 from tools.translate import Glossary
 
 MAX_SENTENCES = 4
@@ -98,7 +99,7 @@ def extractive_answer(
         if steps is not None:
             parts.append(_say_steps(*steps, lang))
     body = "\n".join(f"- {_annotate(s, glossary, lang)} [{n}]" for n, s in chosen)
-    intro = "資料の該当箇所：" if lang == "ja" else "What the sources say:"
+    intro = message("answer.intro", lang)
     # the line that says the sources do not settle it already introduces the passages
     parts.append(body if lead and verdict_unsettled(lead, lang) else f"{intro}\n{body}")
     text = "\n\n".join(parts) if len(parts) > 1 and not lead else "\n".join(parts)
@@ -135,10 +136,8 @@ def _named_term(
 
 def _say_name(term: str, n: int, glossary: Glossary, lang: Lang) -> str:
     japanese = next((ja for en, ja in glossary.reverse_terms() if en.lower() == term.lower()), None)
-    if lang == "ja":
-        name = f"{japanese}（{term}）" if japanese else term
-        return f"資料が挙げているのは **{name}** です [{n}]。"
-    return f"The sources name **{term}** [{n}]."
+    name = f"{japanese}（{term}）" if japanese and lang == "ja" else term
+    return message("answer.name", lang, name=name, n=n)
 
 
 def _comparison(sides: tuple[str, str], ranked: list[tuple[int, str]], glossary: Glossary, lang: Lang) -> str | None:
@@ -156,7 +155,7 @@ def _comparison(sides: tuple[str, str], ranked: list[tuple[int, str]], glossary:
         return None
     rows = max(len(cells[0]), len(cells[1]))
     lines = [f"| | {_cell(sides[0])} | {_cell(sides[1])} |", "|---|---|---|"]
-    label = "資料の記述" if lang == "ja" else "The sources"
+    label = message("answer.compare_row", lang)
     for r in range(rows):
         row = [f"{_cell(c[r][1])} [{c[r][0]}]" if r < len(c) else "" for c in cells]
         lines.append(f"| {label if r == 0 else ''} | {row[0]} | {row[1]} |")
@@ -184,7 +183,7 @@ def _steps(passages: Sequence[Passage], order: list[int]) -> tuple[list[str], in
 
 
 def _say_steps(steps: list[str], n: int, lang: Lang) -> str:
-    head = f"資料の手順 [{n}]：" if lang == "ja" else f"The steps in the sources [{n}]:"
+    head = message("answer.steps", lang, n=n)
     return "\n".join([head, *(f"{i}. {step}" for i, step in enumerate(steps, start=1))])
 
 
@@ -217,6 +216,4 @@ def _annotate(sentence: str, glossary: Glossary, lang: Lang) -> str:
 
 
 def _no_sources(lang: Lang) -> str:
-    if lang == "ja":
-        return "索引の資料にはこの質問の答えが見つかりませんでした。質問を言い換えるか、資料を追加してください。"
-    return "The indexed sources do not contain an answer to this question. Rephrase it or add sources."
+    return message("answer.no_sources", lang)

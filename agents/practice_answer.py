@@ -22,7 +22,7 @@ from agents.evidence import passage_sentences, terms
 from agents.language import Lang
 from agents.providers import ChatProvider
 from knowledge.passage import Passage
-from prompts import load_prompt
+from prompts import load_prompt, message
 from tools.practice import PracticeQuestion
 from tools.retrieval import HybridRetriever
 from tools.translate import Glossary, english_search_query
@@ -223,55 +223,29 @@ def practice_json(evidence: PracticeEvidence, pick: Pick | None, lang: Lang) -> 
 
 def _reason(option: OptionEvidence, verdict: str, lang: Lang) -> str:
     if option.sentence is None:
-        return "関連する記述は資料に見つかりませんでした。" if lang == "ja" else "No related passage was found."
-    cite = f" [{option.passage}]"
-    quote = f"「{option.sentence}」" if lang == "ja" else f'"{option.sentence}"'
-    if lang == "ja":
-        lead = {"correct": "モデルが正解として選んだ選択肢。根拠：",
-                "incorrect": "モデルは選ばなかった選択肢。関連する記述："}  # fmt: skip
-        return lead.get(verdict, "関連する記述：") + quote + cite
-    lead_en = {"correct": "The model's pick. Evidence: ", "incorrect": "Not picked by the model. Related: "}
-    return lead_en.get(verdict, "Related: ") + quote + cite
-
-
-_CONFIDENCE_JA = {"high": "高", "medium": "中", "low": "低"}
+        return message("practice.reason.none", lang)
+    return message(f"practice.reason.{verdict}", lang, quote=option.sentence, n=option.passage)
 
 
 def practice_text(practice: dict[str, Any], pick: Pick | None, lang: Lang) -> str:
     """The answer as a learner reads it: a verdict line, then the options as a table with evidence."""
-    letters = ", ".join(practice["options"][i]["label"] for i in (pick.answer if pick else []))
-    if lang == "ja":
-        how = "1 つ選択" if practice["picks"] == 1 else f"{practice['picks']} つ選択"
-        head = f"練習問題として読み取りました（選択肢 {len(practice['options'])} 個、{how}）。"
-        if pick:
-            conf = f"、確信度: {_CONFIDENCE_JA[pick.confidence]}" if pick.confidence else ""
-            verdict = (f"**{pick.provider} のモデルの答え: {letters}**（{pick.model or pick.provider}{conf}）。"
-                       "モデルの判断です。各選択肢の根拠を資料で確かめてください。")  # fmt: skip
-        else:
-            verdict = ("**答えは選んでいません**：選択肢の類似度で選ぶと正答率は偶然と同程度のため、"
-                       "選ぶにはモデルが必要です（`awsstudy models install` でローカルモデルを入れるか、"
-                       "AWS 認証情報を設定して Bedrock を使う）。"
-                       "各選択肢に関係する資料の記述を示します。")  # fmt: skip
-        header = "| | 選択肢 | 判定 | 根拠 |\n|---|---|---|---|"
-        names = {"correct": "正解（モデル）", "incorrect": "不正解（モデル）", "unknown": "未判定"}
+    picks = practice["picks"]
+    how = message("practice.how_one", lang) if picks == 1 else message("practice.how_many", lang, picks=picks)
+    head = message("practice.head", lang, count=len(practice["options"]), how=how)
+    if pick:
+        letters = ", ".join(practice["options"][i]["label"] for i in pick.answer)
+        level = message(f"practice.level.{pick.confidence}", lang) if pick.confidence else ""
+        confidence = message("practice.confidence", lang, level=level) if level else ""
+        verdict = message("practice.picked", lang, provider=pick.provider, letters=letters,
+                          model=pick.model or pick.provider, confidence=confidence)  # fmt: skip
     else:
-        how = "choose one" if practice["picks"] == 1 else f"choose {practice['picks']}"
-        head = f"Read as a practice question ({len(practice['options'])} options, {how})."
-        if pick:
-            conf = f", confidence {pick.confidence}" if pick.confidence else ""
-            verdict = (f"**The {pick.provider} model's answer: {letters}** ({pick.model or pick.provider}{conf}). "
-                       "This is the model's judgement: check each option's evidence.")  # fmt: skip
-        else:
-            verdict = ("**No answer picked**: choosing by similarity is no better than chance, so picking needs a "
-                       "model (`awsstudy models install` for the local one, or AWS credentials for Bedrock). "
-                       "Each option's closest evidence is shown.")  # fmt: skip
-        header = "| | Option | Verdict | Evidence |\n|---|---|---|---|"
-        names = {"correct": "correct (model)", "incorrect": "incorrect (model)", "unknown": "unknown"}
+        verdict = message("practice.not_picked", lang)
     rows = [
-        f"| {o['label']} | {_cell(o['text'])} | {names[o['verdict']]} | {_cell(o['reason'])} |"
+        f"| {o['label']} | {_cell(o['text'])} | {message('practice.verdict.' + o['verdict'], lang)} "
+        f"| {_cell(o['reason'])} |"
         for o in practice["options"]
     ]
-    return "\n".join([head, verdict, "", header, *rows])
+    return "\n".join([head, verdict, "", message("practice.columns", lang), "|---|---|---|---|", *rows])
 
 
 def _cell(text: str) -> str:

@@ -19,6 +19,7 @@ from agents.evidence import passage_sentences, terms
 from agents.language import Lang
 from knowledge.keyword_tokens import has_japanese, keyword_tokens
 from knowledge.passage import Passage
+from prompts import message
 from tools.dictionary import uncovered_words
 from tools.translate import Glossary
 
@@ -197,24 +198,12 @@ def yes_no_verdict(
     return closest[0]
 
 
-_LEADS = {
-    ("ja", "yes"): "はい。",
-    ("ja", "no"): "いいえ。",
-    ("en", "yes"): "Yes.",
-    ("en", "no"): "No.",
-}
-_UNSETTLED = {
-    "ja": "資料からは断定できません。最も近い記述を示します。",
-    "en": "The sources do not settle this. The closest passages say:",
-}
-
-
 def verdict_unsettled(lead: str, lang: Lang) -> bool:
-    return lead == _UNSETTLED[lang]
+    return lead == message("verdict.unsettled", lang)
 
 
 def verdict_lead(verdict: Verdict | None, lang: Lang) -> str:
-    return _LEADS[(lang, verdict.polarity)] if verdict else _UNSETTLED[lang]
+    return message(f"verdict.{verdict.polarity}" if verdict else "verdict.unsettled", lang)
 
 
 _MODEL_LEAD = re.compile(r"^\s*(?:\*\*)?(はい|いいえ|yes|no)\b[、,.。!！]?(?:\*\*)?\s*", re.I)
@@ -229,4 +218,4 @@ def check_model_verdict(answer: str, verdict: Verdict | None, lang: Lang) -> str
     said: Polarity = "yes" if match.group(1).lower() in ("はい", "yes") else "no"
     if verdict is not None and verdict.polarity == said:
         return answer
-    return f"{_UNSETTLED[lang]}\n{answer[match.end() :].lstrip()}"
+    return f"{message('verdict.unsettled', lang)}\n{answer[match.end() :].lstrip()}"
