@@ -17,8 +17,8 @@ _FULL_WIDTH = str.maketrans("ＡＢＣＤＥＦ１２３４５６（）．：", 
 _LINE_LABEL = re.compile(
     r"^\s*(?:[-*•]\s*)?(?:\(([A-F1-6ア-カ])\)|([A-F1-6])\s*[.):]|([アイウエオカ])\s*[.)、:]?)\s+(\S.*)$"
 )
-# labels inside one line: "… A. x B. y C. z D. w"
-_INLINE_LABEL = re.compile(r"(?:^|(?<=\s))\(?([A-F])[.)]\s+")
+# labels inside one line: "… A. x B. y C. z D. w" (or 1. … 4., ア. … エ.)
+_INLINE_LABEL = re.compile(r"(?:^|(?<=\s))\(?([A-F1-6]|[アイウエオカ])[.)．、]\s*")
 _PICKS = re.compile(r"\b(?:choose|select|pick)\s+(two|three|2|3)\b|([2-3２３二三])\s*つ(?:を)?\s*(?:選|えら)", re.I)
 _WORD_COUNT = {"two": 2, "three": 3, "2": 2, "3": 3, "２": 2, "３": 3, "二": 2, "三": 3}
 _QUESTION_END = re.compile(
@@ -101,18 +101,19 @@ def _labelled_lines(text: str) -> tuple[str, list[str], list[str]] | None:
 
 
 def _inline_labels(text: str) -> tuple[str, list[str], list[str]] | None:
-    matches = list(_INLINE_LABEL.finditer(text))
     run: list[re.Match[str]] = []
-    for match in matches:
-        if match.group(1) == "ABCDEF"[len(run)] if len(run) < 6 else False:
+    for match in _INLINE_LABEL.finditer(text):
+        labels = _sequence_for(run[0].group(1)) if run else None
+        if labels is not None and len(run) < len(labels) and match.group(1) == labels[len(run)]:
             run.append(match)
-        elif match.group(1) == "A":
+        elif _sequence_for(match.group(1)) is not None:
             run = [match]
     if len(run) < MIN_OPTIONS + 1 or run[0].start() < 12:
         return None
     stem = text[: run[0].start()].strip()
     options = [
-        text[m.end() : (run[n + 1].start() if n + 1 < len(run) else len(text))].strip() for n, m in enumerate(run)
+        text[m.end() : (run[n + 1].start() if n + 1 < len(run) else len(text))].strip()
+        for n, m in enumerate(run)
     ]
     return stem, [m.group(1) for m in run], options
 

@@ -82,7 +82,10 @@ class SearchResponse:
 
 
 def check_query(query: str, max_chars: int = MAX_QUERY_CHARS) -> str:
-    cleaned = re.sub(r"\s+", " ", query or "").strip()
+    """The question with runs of spaces collapsed; its lines are kept, since a pasted practice
+    question puts one option on each line."""
+    lines = (re.sub(r"[^\S\n]+", " ", line).strip() for line in (query or "").splitlines())
+    cleaned = "\n".join(line for line in lines if line)
     if not cleaned:
         raise QueryError("the question is empty")
     if len(cleaned) > max_chars:

@@ -79,3 +79,20 @@ def test_choose_two_with_five_options() -> None:
 )
 def test_ordinary_questions_are_not_practice_questions(text: str) -> None:
     assert parse_practice(text) is None
+
+
+@pytest.mark.parametrize("labels", [["ア.", "イ.", "ウ.", "エ."], ["1.", "2.", "3.", "4."], ["A)", "B)", "C)", "D)"]])
+def test_options_on_one_line_with_any_labels(labels: list[str]) -> None:
+    text = STEM + " " + " ".join(f"{label} {option}" for label, option in zip(labels, OPTIONS, strict=True))
+    parsed = parse_practice(text)
+    assert parsed is not None and list(parsed.options) == OPTIONS
+
+
+def test_a_pasted_question_keeps_its_lines_through_the_query_check() -> None:
+    from tools.retrieval import check_query
+
+    text = "次のうち、学習コストを最も下げる方法はどれですか？\nア. スポット\nイ. 大きなインスタンス\nウ. 手動\nエ. 無効化"
+    cleaned = check_query(text + "\n\n   ")
+    assert cleaned == text
+    parsed = parse_practice(cleaned)
+    assert parsed is not None and parsed.options == ("スポット", "大きなインスタンス", "手動", "無効化")
