@@ -245,7 +245,7 @@ def practice_text(practice: dict[str, Any], pick: Pick | None, lang: Lang) -> st
         f"| {_cell(o['reason'])} |"
         for o in practice["options"]
     ]
-    return "\n".join([head, verdict, "", message("practice.columns", lang), "|---|---|---|---|", *rows])
+    return "\n".join([head, "", verdict, "", message("practice.columns", lang), "|---|---|---|---|", *rows])
 
 
 def _cell(text: str) -> str:

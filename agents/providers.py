@@ -330,14 +330,16 @@ Factory = Callable[[Settings], ChatProvider]
 FACTORIES: dict[str, Factory] = {"bedrock": bedrock_provider, "local": local_provider}
 
 
-def statuses(settings: Settings, factories: dict[str, Factory] | None = None) -> list[ProviderStatus]:
+def statuses(
+    settings: Settings, factories: dict[str, Factory] | None = None, lang: str = "en"
+) -> list[ProviderStatus]:
     """What each provider would do now, and why not (for `doctor` and the app's sidebar)."""
     out = []
     for name, factory in (factories or FACTORIES).items():
         try:
             provider = factory(settings)
-            out.append(ProviderStatus(name, True, "ready", provider.model))
+            out.append(ProviderStatus(name, True, message("provider.ready", lang), provider.model))
         except ProviderUnavailable as exc:
-            out.append(ProviderStatus(name, False, str(exc)))
-    out.append(ProviderStatus(EXTRACTIVE, True, "always available: answers with the sources' own sentences"))
+            out.append(ProviderStatus(name, False, exc.say(lang)))
+    out.append(ProviderStatus(EXTRACTIVE, True, message("provider.extractive", lang)))
     return out

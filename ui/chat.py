@@ -64,7 +64,8 @@ def render_price(price: dict[str, Any] | None) -> None:
 
 def render_message(rt: Runtime | None, message: dict[str, Any]) -> None:
     with st.chat_message(message["role"]):
-        st.markdown(message["content"])
+        content = message["content"]
+        st.markdown(_keep_lines(content) if message["role"] == "user" else content)
         if message["role"] == "assistant":
             render_price(message.get("price"))
             render_meta(message)
@@ -93,7 +94,7 @@ def chat_page(rt: Runtime, settings: Settings) -> None:
         return
     session["messages"].append({"role": "user", "content": question})
     with st.chat_message("user"):
-        st.markdown(question)
+        st.markdown(_keep_lines(question))
     with st.chat_message("assistant"):
         state: dict[str, Any] = {}
         try:
@@ -129,3 +130,8 @@ def _tokens(stream: Any, state: dict[str, Any]) -> Iterator[str]:
             state.update(chunk)
         elif "token" in chunk:
             yield chunk["token"]
+
+
+def _keep_lines(text: str) -> str:
+    """A pasted question's lines (one option each) shown as lines, not run into one paragraph."""
+    return text.replace("\n", "  \n")

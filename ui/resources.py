@@ -24,7 +24,7 @@ def runtime(data_dir: str, embedding: str) -> Runtime:
 @st.cache_data(ttl=300, show_spinner=False)
 def provider_statuses(model_id: str, region: str) -> list[ProviderStatus]:
     base = Settings()
-    return statuses(base.model_copy(update={"bedrock_model_id": model_id, "aws_region": region}))
+    return statuses(base.model_copy(update={"bedrock_model_id": model_id, "aws_region": region}), lang="ja")
 
 
 @st.cache_resource

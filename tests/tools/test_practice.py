@@ -91,7 +91,9 @@ def test_options_on_one_line_with_any_labels(labels: list[str]) -> None:
 def test_a_pasted_question_keeps_its_lines_through_the_query_check() -> None:
     from tools.retrieval import check_query
 
-    text = "次のうち、学習コストを最も下げる方法はどれですか？\nア. スポット\nイ. 大きなインスタンス\nウ. 手動\nエ. 無効化"
+    text = "次のうち、学習コストを最も下げる方法はどれですか？\n" + "\n".join(
+        ["ア. スポット", "イ. 大きなインスタンス", "ウ. 手動", "エ. 無効化"]
+    )
     cleaned = check_query(text + "\n\n   ")
     assert cleaned == text
     parsed = parse_practice(cleaned)
