@@ -1,8 +1,9 @@
 """Answer providers behind one small interface: Bedrock, a local llama.cpp model, or extractive.
 
-`auto` tries them in that order. A provider that cannot answer (no credentials, access denied,
-model not enabled in the region, throttled) raises ProviderUnavailable with a message for the
-learner, and the agent falls back to the next one instead of failing the question.
+`auto` writes answers with Bedrock, then extractively, and picks practice-question answers with
+Bedrock, then the local model (`provider_order`). A provider that cannot answer (no credentials,
+access denied, model not enabled in the Region, throttled, past its deadline) raises
+ProviderUnavailable with a line for the learner, and the next one answers instead.
 """
 
 from __future__ import annotations
