@@ -200,19 +200,21 @@ def _definition_pattern(question: str) -> re.Pattern[str] | None:
 
 
 def _annotate(sentence: str, glossary: Glossary, lang: Lang) -> str:
-    """In a Japanese answer, gloss the official English terms an English sentence uses."""
+    """In a Japanese answer, an English sentence stays verbatim and the official English terms it
+    uses are glossed after it (「execution role＝実行ロール」)."""
     if lang != "ja" or detect_language(sentence) == "ja":
         return sentence
-    spans: list[tuple[int, int, str]] = []
+    spans: list[tuple[int, int, str, str]] = []
     for english, japanese in glossary.reverse_terms():
         match = re.search(rf"\b{re.escape(english)}\b", sentence, re.I)
-        if match and not any(a < match.end() and match.start() < b for a, b, _ in spans):
-            spans.append((match.start(), match.end(), japanese))
+        if match and not any(a < match.end() and match.start() < b for a, b, _, _ in spans):
+            spans.append((match.start(), match.end(), match.group(0), japanese))
         if len(spans) == 2:
             break
-    for _, end, japanese in sorted(spans, reverse=True):
-        sentence = f"{sentence[:end]}（{japanese}）{sentence[end:]}"
-    return sentence
+    if not spans:
+        return sentence
+    glosses = "、".join(f"{english}＝{japanese}" for _, _, english, japanese in sorted(spans))
+    return f"{sentence}（{glosses}）"
 
 
 def _no_sources(lang: Lang) -> str:

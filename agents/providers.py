@@ -9,6 +9,7 @@ ProviderUnavailable with a line for the learner, and the next one answers instea
 from __future__ import annotations
 
 import importlib.util
+import logging
 import queue
 import threading
 import time
@@ -22,6 +23,8 @@ from langchain_core.messages import BaseMessage
 
 from agents.settings import Settings
 from prompts import message
+
+log = logging.getLogger(__name__)
 
 
 class ProviderUnavailable(RuntimeError):
@@ -302,9 +305,7 @@ def local_provider(settings: Settings) -> ChatProvider:
         model_path=str(path), temperature=0.0, max_tokens=settings.local_max_tokens, n_ctx=settings.local_n_ctx,
         n_batch=settings.local_n_batch, n_threads=settings.local_threads or None, verbose=False,
     )  # fmt: skip
-    return ChatProvider(
-        "local", path.name, llama, _unexplained, settings.first_token_timeout, settings.answer_timeout
-    )
+    return ChatProvider("local", path.name, llama, _unexplained, settings.first_token_timeout, settings.answer_timeout)
 
 
 # -- choosing ------------------------------------------------------------------------------------
@@ -331,9 +332,7 @@ Factory = Callable[[Settings], ChatProvider]
 FACTORIES: dict[str, Factory] = {"bedrock": bedrock_provider, "local": local_provider}
 
 
-def statuses(
-    settings: Settings, factories: dict[str, Factory] | None = None, lang: str = "en"
-) -> list[ProviderStatus]:
+def statuses(settings: Settings, factories: dict[str, Factory] | None = None, lang: str = "en") -> list[ProviderStatus]:
     """What each provider would do now, and why not (for `doctor` and the app's sidebar)."""
     out = []
     for name, factory in (factories or FACTORIES).items():
@@ -344,3 +343,23 @@ def statuses(
             out.append(ProviderStatus(name, False, exc.say(lang)))
     out.append(ProviderStatus(EXTRACTIVE, True, message("provider.extractive", lang)))
     return out
+
+
+def preload_local_model(settings: Settings) -> None:
+    """Start loading the local model in the background (a pasted practice question will need it),
+    so its 2-3 s overlap with loading the index; the answer then finds it loaded."""
+    if settings.provider not in ("auto", "local"):
+        return
+
+    def load() -> None:
+        try:
+            chat = local_provider(settings).chat
+            server = getattr(chat, "server", None)
+            if callable(server):
+                server()
+        except ProviderUnavailable:
+            pass  # no model: the answer says so itself
+        except Exception as exc:
+            log.info("preloading the local model failed: %s", exc)
+
+    threading.Thread(target=load, name="preload-local-model", daemon=True).start()

@@ -40,6 +40,7 @@ _FRAME = frozenset(
 # a negated main verb; a bare "not" in a side clause ("when not in use") is no answer
 _NEGATION_EN = re.compile(
     r"\b(?:cannot|can't|can not|don't|doesn't|does not|do not|isn't|is not|aren't|are not|won't|will not|"
+    r"must not|mustn't|should not|shouldn't|may not|need not|"
     r"wasn't|was not|unable to|unsupported|not (?:supported|allowed|available|required|possible|permitted|needed)|"
     r"never|no longer|disallow\w*|prohibit\w*|(?:off|disabled) by default)\b",
     re.I,
@@ -59,6 +60,8 @@ _SERVICES = frozenset(
     "s3 iam sagemaker glue cloudformation bedrock lambda kinesis firehose cloudwatch comprehend rekognition "
     "transcribe translate macie dynamodb ec2 ecr athena emr redshift".split()
 )
+# a thing inside another of its kind: "a group that contains groups", 「バケットの中にバケット」
+_CONTAINS = re.compile(r"\b(?:contain|include|nest|inside|within|hold)\w*|含|入れ|ネスト|中に", re.I)
 # one idea, several wordings: "change its name" is renaming
 _COMPOUNDS = (
     (frozenset({"name", "change"}), "rename"),
@@ -171,8 +174,17 @@ def yes_no_verdict(
     sentences = [
         (n, p, s, sentence_terms(s, glossary)) for n, p in enumerate(passages, 1) for s in passage_sentences(p)
     ]
+    # "Can a group contain other groups?": an idea the question names twice is a relation of a
+    # thing to its own kind, and only a sentence that names it twice can speak of it
+    twice = (
+        [i for i in wanted if not i.whole and not i.words & _SERVICES and _repeats(i, question, glossary)]
+        if _CONTAINS.search(question)
+        else []
+    )
     found: list[tuple[float, Verdict]] = []
     for n, passage, sentence, have in sentences:
+        if any(_mentions(i, sentence, glossary) < 2 for i in twice):
+            continue
         # a service name the sentence leaves out may come from its page ("bucket" on an S3 page)
         context = _SERVICES | sentence_terms(passage.heading_text(), glossary)
         spoken = [c for c in wanted if _meets(c, have)]
@@ -196,6 +208,28 @@ def yes_no_verdict(
     if len({v.polarity for v in closest}) > 1:
         return None
     return closest[0]
+
+
+def _mentions(idea: Idea, text: str, glossary: Glossary) -> int:
+    """How many times a text names an idea (a Japanese word counted through its glossary English)."""
+    count = 0
+    for token in keyword_tokens(text):
+        english = glossary.entries.get(token)
+        words = {_CANONICAL.get(t, t) for t in keyword_tokens(english)} if english else {_CANONICAL.get(token, token)}
+        count += bool(words & idea.words)
+    return count
+
+
+def _repeats(idea: Idea, question: str, glossary: Glossary) -> bool:
+    """The question names the idea twice with the same word ("group … groups"), not once in each
+    language ("非同期推論（Asynchronous Inference）")."""
+    counts: dict[str, int] = {}
+    for token in keyword_tokens(question):
+        english = glossary.entries.get(token)
+        words = {_CANONICAL.get(t, t) for t in keyword_tokens(english)} if english else {_CANONICAL.get(token, token)}
+        if words & idea.words:
+            counts[token] = counts.get(token, 0) + 1
+    return any(n >= 2 for n in counts.values())
 
 
 def verdict_unsettled(lead: str, lang: Lang) -> bool:

@@ -32,14 +32,27 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
+def _data_dir_ready(settings: Settings) -> None:
+    """A data directory we can write to, or one line saying why not (never a traceback)."""
+    path = settings.data_dir
+    if path.exists() and not path.is_dir():
+        raise CliError("data_dir", f"{path} is a file, not a directory; choose another --data-dir")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CliError("data_dir", f"cannot create the data directory {path} ({exc.strerror or exc})") from exc
+
+
 @contextmanager
 def _runtime(args: argparse.Namespace) -> Iterator[Any]:
     from agents.context import open_runtime
     from knowledge.embeddings import EmbeddingUnavailable
     from knowledge.index import IndexUnavailable
 
+    settings = _settings(args)
+    _data_dir_ready(settings)
     try:
-        runtime = open_runtime(_settings(args))
+        runtime = open_runtime(settings)
     except IndexUnavailable as exc:
         raise CliError("index", str(exc)) from exc
     except EmbeddingUnavailable as exc:
@@ -266,10 +279,19 @@ def _router_model(settings: Settings) -> Any:
 def ask(args: argparse.Namespace) -> int:
     import uuid
 
+    from agents.providers import preload_local_model
+    from tools.practice import parse_practice
+
     settings = _settings(args)
     question = _question(args.question, settings)
     live = not args.json and sys.stdout.isatty()
+    if parse_practice(question) is not None:  # load the local model while the index loads
+        preload_local_model(
+            settings if args.provider is None else settings.model_copy(update={"provider": args.provider})
+        )
     with _runtime(args) as runtime:
+        if runtime.index.count() == 0:
+            raise CliError("empty_index", "the index is empty; run `awsstudy ingest` first")
         runtime.retriever.warm_up()
         agent = runtime.agent(args.provider)
         config = {"configurable": {"thread_id": args.thread or f"cli-{uuid.uuid4().hex}"}}

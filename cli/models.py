@@ -43,7 +43,8 @@ def models(args: argparse.Namespace) -> int:
     if args.json:
         emit_json({"installed": True, "already": already, "path": str(path), "seconds": round(seconds, 1)})
     else:
-        sys.stderr.write("\n")
+        if not already:
+            sys.stderr.write("\n")  # ends the progress line
         print(f"local model ready: {path}" + (" (already installed)" if already else f" ({seconds:.0f} s)"))
     return 0
 

@@ -70,3 +70,16 @@ def test_a_phrase_is_met_whole_so_a_sentence_about_the_role_does_not_answer_for_
     role = "ジョブ作成時に IAM ロールの ARN を渡し、SageMaker がそのロールを引き受けて S3 にアクセスします。"
     verdict = yes_no_verdict(q, passages(not_needed + "\n" + role), default_glossary())
     assert verdict is not None and verdict.polarity == "no" and verdict.sentence == not_needed
+
+
+def test_a_relation_of_a_thing_to_its_own_kind_needs_a_sentence_that_names_both() -> None:
+    q = "Can an IAM group contain other IAM groups?"
+    precondition = "The group must not contain any users or have any attached policies."
+    assert yes_no_verdict(q, passages(precondition), default_glossary()) is None
+    nested = "IAM user groups can't be nested; a user group can contain only users, not other user groups."
+    verdict = yes_no_verdict(q, passages(precondition + "\n" + nested), default_glossary())
+    assert verdict is not None and verdict.polarity == "no" and verdict.sentence == nested
+
+
+def test_must_not_is_a_negation() -> None:
+    assert polarity("The group must not contain any users.") == "no"

@@ -159,3 +159,33 @@ def test_quiz_json_then_stats(capsys: pytest.CaptureFixture[str], data_dir: Path
     assert (tmp_path / "q.csv").is_file() and (tmp_path / "q.apkg").is_file()
     code, out, _ = run(capsys, "quiz", "--stats", "--json")
     assert code == 0 and json.loads(out) == {"by_domain": {}, "due": 0}
+
+
+def test_a_data_dir_that_is_a_file_or_cannot_be_made_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    for where in (a_file, a_file / "below"):
+        code, out, err = run(capsys, "--data-dir", str(where), "ask", "S3 とは？", "--json")
+        assert code == 1 and json.loads(out)["error"]["code"] == "data_dir"
+        assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_asking_an_empty_index_says_to_ingest(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+    code, out, err = run(capsys, "ask", "S3 とは？", "--json")
+    assert code == 1 and json.loads(out)["error"]["code"] == "empty_index" and "awsstudy ingest" in err
+
+
+def test_a_pasted_practice_question_through_ask(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+    run(capsys, "ingest", str(FIXTURES / "docs"), "--json")
+    pasted = (
+        "A team trains models on SageMaker. Which identity should training use to read S3?\n"
+        "A. An IAM user with access keys\nB. An execution role passed as RoleArn\nC. The root user\nD. None"
+    )
+    code, out, _ = run(capsys, "ask", pasted, "--provider", "extractive", "--json")
+    result = json.loads(out)
+    assert code == 0 and result["route"] == "docs"
+    practice = result["practice"]
+    assert practice["answer"] is None and [o["label"] for o in practice["options"]] == ["A", "B", "C", "D"]
+    assert all(o["citations"] for o in practice["options"])
