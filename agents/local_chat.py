@@ -7,6 +7,7 @@ the whole answer, and a repetition guard that stops a small model looping on one
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import queue
@@ -14,7 +15,7 @@ import threading
 import time
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import Any
+from typing import Any, ClassVar
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
@@ -44,6 +45,8 @@ def default_threads() -> int:
 class LocalServer:
     """One loaded GGUF model; calls are serialised because a 2-core machine gains nothing from two."""
 
+    loaded: ClassVar[list[LocalServer]] = []  # released before the interpreter exits (see below)
+
     def __init__(self, path: str, n_ctx: int, n_batch: int, threads: int) -> None:
         import xllamacpp
 
@@ -59,9 +62,20 @@ class LocalServer:
         self._server = xllamacpp.Server(params)
         self.load_seconds = time.perf_counter() - started
         self.lock = threading.Lock()
+        LocalServer.loaded.append(self)
+
+    def close(self, wait: float = 10.0) -> None:
+        """Free the native server once no generation holds it (a cancelled one stops at its next token)."""
+        if self.lock.acquire(timeout=wait):
+            try:
+                self._server = None
+            finally:
+                self.lock.release()
 
     def complete(self, request: dict[str, Any]) -> dict[str, Any]:
         with self.lock:
+            if self._server is None:
+                raise LocalModelError("the local model was released")
             result = self._server.handle_chat_completions(request)
         if not isinstance(result, dict) or "choices" not in result:
             raise LocalModelError(f"the local model returned no answer ({str(result)[:200]})")
@@ -70,7 +84,19 @@ class LocalServer:
     def stream(self, request: dict[str, Any], on_chunk: Any) -> None:
         """Blocks until done; `on_chunk` returning True stops the generation."""
         with self.lock:
+            if self._server is None:
+                raise LocalModelError("the local model was released")
             self._server.handle_chat_completions({**request, "stream": True}, on_chunk)
+
+
+@atexit.register
+def _release_loaded_servers() -> None:
+    # llama.cpp's server torn down by interpreter finalisation, with a generation thread still
+    # inside it, can crash the process at exit; free it while Python is still whole
+    # (an idle one is left to the process exit: freeing it costs a second for nothing)
+    for server in LocalServer.loaded:
+        if server.lock.locked():
+            server.close()
 
 
 @lru_cache(maxsize=2)

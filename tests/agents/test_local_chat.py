@@ -121,3 +121,11 @@ def test_repeating_tail_finds_only_real_loops() -> None:
     assert repeating_tail("abc " + "loop here. " * 3) is not None
     assert repeating_tail("a normal sentence that ends once.") is None
     assert repeating_tail("short " * 2) is None
+
+
+def test_a_released_model_says_so_instead_of_crashing() -> None:
+    model = chat()
+    assert model.invoke("a").content == "Hello."
+    model.server().close()
+    with pytest.raises(local_chat.LocalModelError, match="released"):
+        model.invoke("b")
