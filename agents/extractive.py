@@ -79,7 +79,7 @@ def extractive_answer(
             break
     lead = ""
     if is_yes_no(question):
-        verdict = yes_no_verdict(question, passages, glossary, query_en)
+        verdict = yes_no_verdict(question, passages, glossary)
         lead = verdict_lead(verdict, lang)
         if verdict is not None:  # the deciding sentence comes first, whatever its score
             chosen = [(verdict.passage, verdict.sentence)] + [c for c in chosen if c[1] != verdict.sentence]

@@ -195,7 +195,7 @@ def _grounded_answer(state: AgentState, deps: AgentDeps) -> dict[str, Any]:
             if not text:
                 raise ProviderUnavailable("provider.empty")
             if is_yes_no(question):  # a model's はい/いいえ stands only when a cited sentence states it
-                verdict = yes_no_verdict(question, passages, deps.glossary, state.get("query_en"))
+                verdict = yes_no_verdict(question, passages, deps.glossary)
                 text = check_model_verdict(text, verdict, lang)
             text, citations = number_citations(text, passages)
             return {

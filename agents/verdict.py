@@ -162,9 +162,7 @@ def _asks_negatively(question: str) -> bool:
     return bool(re.search(r"\b(?:not|n't|never)\b|ないのですか|ないですか|ませんか", question, re.I))
 
 
-def yes_no_verdict(
-    question: str, passages: Sequence[Passage], glossary: Glossary, query_en: str | None = None
-) -> Verdict | None:
+def yes_no_verdict(question: str, passages: Sequence[Passage], glossary: Glossary) -> Verdict | None:
     """The verdict a cited sentence states for this question, or None when none states it plainly."""
     if not is_yes_no(question) or _asks_negatively(question):
         return None
